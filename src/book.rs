@@ -1,0 +1,41 @@
+//! A loaded and checked data repository: the entry point every command shares.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::diagnostic::Diagnostics;
+use crate::metrics::asof::AsOf;
+use crate::model::{Index, Repo};
+
+pub struct Book {
+    pub repo: Repo,
+    pub index: Index,
+    pub as_of: AsOf,
+    /// Every diagnostic of loading and checking, sorted by file and position.
+    pub diagnostics: Diagnostics,
+}
+
+impl Book {
+    /// Loads and checks `dir`. The as-of date is `as_of` if given, else the
+    /// config's `as_of`, else today in the team's time zone.
+    pub fn load(dir: &Path, as_of: Option<NaiveDate>) -> std::io::Result<Book> {
+        let (repo, mut diagnostics) = crate::load::load(dir)?;
+        let index = Index::new(&repo);
+        let team = &repo.config().team;
+        let date = as_of.or(team.as_of).unwrap_or_else(|| {
+            chrono::Utc::now()
+                .with_timezone(&team.timezone)
+                .date_naive()
+        });
+        let as_of = AsOf::new(date, team.timezone);
+        diagnostics.extend(crate::check::check(&repo, &index, &as_of).0);
+        diagnostics.sort(&repo.sources);
+        Ok(Book {
+            repo,
+            index,
+            as_of,
+            diagnostics,
+        })
+    }
+}

@@ -1,0 +1,24 @@
+//! Validation across records (SPEC §3): ids, references, process rules and the
+//! warnings. Rules local to one value (types, ranges, enums, email/phone shape)
+//! are reported while loading; the facts that are metrics (SLA misses, stale
+//! deals, overdue payments) come from `metrics`, the one place they are computed.
+
+mod deals;
+mod events;
+mod ids;
+mod records;
+
+use crate::metrics::asof::AsOf;
+
+use crate::diagnostic::Diagnostics;
+use crate::model::{Index, Repo};
+
+/// Runs every cross-record rule, as of `as_of`.
+pub fn check(repo: &Repo, index: &Index, as_of: &AsOf) -> Diagnostics {
+    let mut out = Diagnostics::default();
+    ids::check(repo, &mut out);
+    records::check(repo, index, &mut out);
+    deals::check(repo, index, &mut out);
+    events::check(repo, as_of, &mut out);
+    out
+}

@@ -1,0 +1,196 @@
+//! Diagnostics: what is wrong with the data, where, and how to report it.
+
+use std::fmt::Write as _;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use serde::Serialize;
+
+use crate::source::{FileId, Sources, Span};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable kebab-case code, listed in docs/diagnostics.md.
+    pub code: &'static str,
+    pub file: FileId,
+    /// The offending value, or the record when no single value is at fault.
+    pub span: Span,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, file: FileId, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            file,
+            span,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn warning(
+        code: &'static str,
+        file: FileId,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, file, span, message)
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// Diagnostics of one run, in report order.
+#[derive(Debug, Default)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(ds);
+    }
+
+    pub fn errors(&self) -> usize {
+        self.0
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.0.len() - self.errors()
+    }
+
+    /// `--strict`: every warning becomes an error.
+    pub fn make_strict(&mut self) {
+        for d in &mut self.0 {
+            d.severity = Severity::Error;
+        }
+    }
+
+    /// Sort by file path, then position; keeps the order of equal positions.
+    pub fn sort(&mut self, sources: &Sources) {
+        self.0.sort_by(|a, b| {
+            let pa = &sources.get(a.file).rel_path;
+            let pb = &sources.get(b.file).rel_path;
+            pa.cmp(pb).then(a.span.start.cmp(&b.span.start))
+        });
+    }
+}
+
+/// The JSON form of a diagnostic (SPEC §3).
+#[derive(Serialize)]
+pub struct JsonDiagnostic<'a> {
+    pub severity: Severity,
+    pub code: &'a str,
+    pub file: &'a str,
+    pub line: usize,
+    pub column: usize,
+    pub message: &'a str,
+    pub hint: Option<&'a str>,
+}
+
+pub fn to_json<'a>(d: &'a Diagnostic, sources: &'a Sources) -> JsonDiagnostic<'a> {
+    let file = sources.get(d.file);
+    let (line, column) = file.line_col(d.span.start);
+    JsonDiagnostic {
+        severity: d.severity,
+        code: d.code,
+        file: &file.rel_path,
+        line,
+        column,
+        message: &d.message,
+        hint: d.hint.as_deref(),
+    }
+}
+
+/// One JSON object per line.
+pub fn render_json(d: &Diagnostic, sources: &Sources) -> String {
+    serde_json::to_string(&to_json(d, sources)).expect("diagnostics serialise")
+}
+
+/// rustc-style text with the source line and a caret under the value.
+pub fn render_human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
+    let file = sources.get(d.file);
+    let (line, _) = file.line_col(d.span.start);
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let title = level.primary_title(d.message.as_str()).id(d.code);
+    let group = if file.text.is_empty() {
+        Group::with_title(title)
+    } else {
+        // Show only the lines the span covers, not the whole file.
+        let first = file.line_range(d.span.start);
+        let end = d.span.end.max(d.span.start).min(file.text.len());
+        let last = file.line_range(end);
+        let shown = first.start..last.end.max(first.end);
+        let rel = |o: usize| o.clamp(shown.start, shown.end) - shown.start;
+        let mut span = rel(d.span.start)..rel(end);
+        if span.is_empty() && span.end < shown.len() {
+            span.end += file.text[shown.clone()][span.start..]
+                .chars()
+                .next()
+                .map_or(0, char::len_utf8);
+        }
+        title.element(
+            Snippet::source(&file.text[shown.clone()])
+                .line_start(line)
+                .path(file.rel_path.as_str())
+                .annotation(AnnotationKind::Primary.span(span)),
+        )
+    };
+    let mut report = vec![group];
+    if let Some(hint) = &d.hint {
+        report.push(Group::with_title(
+            Level::HELP.secondary_title(hint.as_str()),
+        ));
+    }
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = renderer.render(&report);
+    if file.text.is_empty() {
+        let _ = write!(out, "\n  --> {}", file.rel_path);
+    }
+    out
+}
+
+/// "2 errors, 5 warnings in 137 files"
+pub fn summary(diags: &Diagnostics, files: usize) -> String {
+    fn plural(n: usize, word: &str) -> String {
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    }
+    format!(
+        "{}, {} in {}",
+        plural(diags.errors(), "error"),
+        plural(diags.warnings(), "warning"),
+        plural(files, "file")
+    )
+}

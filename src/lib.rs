@@ -1,0 +1,15 @@
+//! salesbook: validate a sales pipeline kept as plain-text files, compute its KPIs
+//! and publish a static review site.
+//!
+//! The data flows one way: [`load`] (walk + parse, with spans) → [`check`]
+//! (diagnostics) → [`metrics`] (pure functions) → output.
+
+pub mod book;
+pub mod check;
+pub mod cli;
+pub mod diagnostic;
+pub mod load;
+pub mod metrics;
+pub mod model;
+pub mod personal;
+pub mod source;

@@ -1,0 +1,267 @@
+//! Parsing `pipeline.toml` (SPEC §2.1).
+
+use toml::de::DeTable;
+
+use super::fields::{Cx, Table};
+use crate::model::*;
+use crate::source::Span;
+
+const TEAM: &[&str] = &[
+    "name",
+    "language",
+    "currency",
+    "amount_unit",
+    "amount_unit_label",
+    "timezone",
+    "as_of",
+];
+const SLA: &[&str] = &[
+    "first_contact_hours",
+    "minutes_hours",
+    "nurture_interactions_per_week",
+    "stale_days",
+    "update_hours",
+];
+
+/// Builds the configuration; problems are reported but never drop it, so that
+/// the rest of the repository can still be checked against what is there.
+pub fn parse(cx: &mut Cx, root: &DeTable, meta: Meta) -> Config {
+    let record = Table::new(
+        cx,
+        root,
+        meta.span.clone(),
+        "pipeline.toml",
+        &["team", "sla", "owners", "channels", "stages", "grading"],
+    );
+    let mut config = Config {
+        meta,
+        ..Config::default()
+    };
+
+    match record.table(cx, "team", true) {
+        Some((t, span)) => config.team = team(cx, t, span, config.team),
+        None => cx.failed = false, // reported; keep checking the rest
+    }
+    if let Some((t, span)) = record.table(cx, "sla", false) {
+        let t = Table::new(cx, t, span, "[sla]", SLA);
+        let d = Sla::default();
+        let hours = |cx: &mut Cx, key, default| {
+            t.number_in(cx, key, false, Some(0.0), None)
+                .map_or(default, |n| n.value)
+        };
+        config.sla = Sla {
+            first_contact_hours: hours(cx, "first_contact_hours", d.first_contact_hours),
+            minutes_hours: hours(cx, "minutes_hours", d.minutes_hours),
+            nurture_interactions_per_week: hours(
+                cx,
+                "nurture_interactions_per_week",
+                d.nurture_interactions_per_week,
+            ),
+            stale_days: hours(cx, "stale_days", d.stale_days as f64) as i64,
+            update_hours: hours(cx, "update_hours", d.update_hours),
+        };
+    }
+
+    config.owners = record
+        .tables(cx, "owners")
+        .into_iter()
+        .filter_map(|(t, span)| {
+            let t = Table::new(cx, t, span, "owner", &["id", "name", "region", "team"]);
+            let id = t.string(cx, "id", true);
+            let name = t.string(cx, "name", true);
+            let region = t.opt_string(cx, "region");
+            let team = t.opt_string(cx, "team");
+            let id = id?;
+            Some(Owner {
+                id: id.value,
+                span: id.span,
+                name: name?.value,
+                region,
+                team,
+            })
+        })
+        .collect();
+    if config.owners.is_empty() && cx.diags.iter().all(|d| d.code != "missing-field") {
+        cx.error(
+            "missing-field",
+            config.meta.span.clone(),
+            "pipeline.toml lists no owners: add at least one [[owners]] table",
+        )
+        .hint = Some("[[owners]]\nid = \"lisi\"\nname = \"李四\"".into());
+    }
+
+    if record.tables(cx, "channels").is_empty() {
+        // absent: the defaults stay
+    } else {
+        config.channels = record
+            .tables(cx, "channels")
+            .into_iter()
+            .filter_map(|(t, span)| {
+                let t = Table::new(cx, t, span, "channel", &["id", "name", "group"]);
+                let id = t.string(cx, "id", true);
+                let name = t.string(cx, "name", true);
+                let group = t.choice(
+                    cx,
+                    "group",
+                    false,
+                    &ChannelGroup::ALL,
+                    &ChannelGroup::VALUES,
+                );
+                let id = id?;
+                Some(Channel {
+                    id: id.value,
+                    span: id.span,
+                    name: name?.value,
+                    group: group.map_or(ChannelGroup::Other, |g| g.value),
+                })
+            })
+            .collect();
+    }
+
+    let stage_tables = record.tables(cx, "stages");
+    if !stage_tables.is_empty() {
+        config.stages = stage_tables
+            .into_iter()
+            .filter_map(|(t, span)| {
+                let t = Table::new(
+                    cx,
+                    t,
+                    span,
+                    "stage",
+                    &[
+                        "id",
+                        "name",
+                        "name_en",
+                        "core",
+                        "closing",
+                        "outputs",
+                        "probability",
+                    ],
+                );
+                let id = t.string(cx, "id", true);
+                let name = t.string(cx, "name", true);
+                let stage = StageDef {
+                    id: String::new(),
+                    span: 0..0,
+                    name: String::new(),
+                    name_en: t.opt_string(cx, "name_en"),
+                    core: t.bool(cx, "core").unwrap_or(false),
+                    closing: t.bool(cx, "closing").unwrap_or(false),
+                    outputs: t.strings(cx, "outputs"),
+                    probability: t
+                        .number_in(cx, "probability", false, Some(0.0), Some(1.0))
+                        .map_or(0.0, |p| p.value),
+                };
+                let id = id?;
+                Some(StageDef {
+                    id: id.value,
+                    span: id.span,
+                    name: name?.value,
+                    ..stage
+                })
+            })
+            .collect();
+        let closing = config.stages.iter().filter(|s| s.closing).count();
+        if closing != 1 {
+            let span = config
+                .stages
+                .iter()
+                .filter(|s| s.closing)
+                .nth(1)
+                .map_or(config.meta.span.clone(), |s| s.span.clone());
+            cx.error(
+                "closing-stage",
+                span,
+                format!("exactly one stage must have `closing = true`, found {closing}"),
+            )
+            .hint = Some("mark the stage that ends with signing the contract".into());
+        }
+    }
+
+    let grading = record.tables(cx, "grading");
+    if !grading.is_empty() {
+        config.grading = grading
+            .into_iter()
+            .filter_map(|(t, span)| {
+                let t = Table::new(
+                    cx,
+                    t,
+                    span,
+                    "grading rule",
+                    &[
+                        "grade",
+                        "min_annual_revenue",
+                        "budget_confirmed",
+                        "min_match",
+                    ],
+                );
+                let grade = t.choice(cx, "grade", true, &Grade::ALL, &Grade::VALUES)?;
+                Some(GradingRule {
+                    grade: grade.value,
+                    min_annual_revenue: t.amount(cx, "min_annual_revenue", false).map(|n| n.value),
+                    budget_confirmed: t.bool(cx, "budget_confirmed"),
+                    min_match: t.percent(cx, "min_match"),
+                })
+            })
+            .collect();
+    }
+    // The configuration is kept even when parts of it are wrong.
+    cx.failed = false;
+    config
+}
+
+fn team(cx: &mut Cx, t: &DeTable, span: Span, defaults: Team) -> Team {
+    let t = Table::new(cx, t, span, "[team]", TEAM);
+    let name = t.req_string(cx, "name");
+    let language = t
+        .choice(
+            cx,
+            "language",
+            false,
+            &["zh", "en"],
+            &[Language::Zh, Language::En],
+        )
+        .map_or(defaults.language, |l| l.value);
+    let timezone = match t.string(cx, "timezone", false) {
+        Some(s) => match s.value.parse::<chrono_tz::Tz>() {
+            Ok(tz) => tz,
+            Err(_) => {
+                cx.error(
+                    "invalid-value",
+                    s.span,
+                    format!(
+                        "`timezone` must be an IANA time zone name, found `{}`",
+                        s.value
+                    ),
+                )
+                .hint = Some("for example \"Asia/Shanghai\" or \"Europe/Berlin\"".into());
+                defaults.timezone
+            }
+        },
+        None => defaults.timezone,
+    };
+    let amount_unit = match t.number(cx, "amount_unit", false) {
+        Some(n) if n.value > 0.0 => n.value,
+        Some(n) => {
+            cx.error(
+                "out-of-range",
+                n.span,
+                "`amount_unit` must be greater than 0",
+            );
+            1.0
+        }
+        None => defaults.amount_unit,
+    };
+    Team {
+        name,
+        language,
+        currency: t.opt_string(cx, "currency").unwrap_or(defaults.currency),
+        amount_unit,
+        amount_unit_label: t
+            .opt_string(cx, "amount_unit_label")
+            .unwrap_or(defaults.amount_unit_label),
+        timezone,
+        as_of: t.date(cx, "as_of", false).map(|d| d.value),
+        extra: t.extra(cx),
+    }
+}

@@ -1,0 +1,472 @@
+//! Typed access to a parsed TOML table, reporting every problem with its span.
+//!
+//! serde's `deny_unknown_fields` stops at the first error in a file; reading the
+//! spanned tree by hand lets one file report all its unknown fields, wrong types
+//! and missing values at once, each with a hint.
+
+use std::borrow::Cow;
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+use toml::value::{Datetime, Offset};
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{Extra, Stamp};
+use crate::source::{FileId, Sp, Span};
+
+/// The state of parsing one file: where spans point and what went wrong.
+pub struct Cx {
+    pub file: FileId,
+    /// Byte offset of the TOML text in the file (front matter, BOM).
+    pub offset: usize,
+    pub tz: Tz,
+    pub diags: Vec<Diagnostic>,
+    /// Set when a required value is missing or unusable: the record is dropped.
+    pub failed: bool,
+}
+
+impl Cx {
+    pub fn new(file: FileId, offset: usize, tz: Tz) -> Self {
+        Cx {
+            file,
+            offset,
+            tz,
+            diags: Vec::new(),
+            failed: false,
+        }
+    }
+
+    pub fn abs(&self, span: Span) -> Span {
+        span.start + self.offset..span.end + self.offset
+    }
+
+    pub fn error(
+        &mut self,
+        code: &'static str,
+        span: Span,
+        msg: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diags
+            .push(Diagnostic::error(code, self.file, span, msg));
+        self.diags.last_mut().expect("just pushed")
+    }
+
+    fn wrong_type(&mut self, key: &str, value: &Spanned<DeValue>, expected: &str) {
+        let span = self.abs(value.span());
+        let found = type_name(value.get_ref());
+        let d = self.error(
+            "wrong-type",
+            span,
+            format!("`{key}` must be {expected}, found {found}"),
+        );
+        let hint = match expected {
+            "a date" => Some("write a TOML date without quotes, like 2023-10-08"),
+            "a date-time" => {
+                Some("write a TOML date-time without quotes, like 2023-10-08T09:30:00")
+            }
+            "a number" => Some("write a number without quotes, like 150000 or 0.15"),
+            _ => None,
+        };
+        if let Some(h) = hint {
+            d.hint = Some(h.into());
+        }
+    }
+}
+
+pub fn type_name(v: &DeValue) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(d) if d.time.is_none() => "a date",
+        DeValue::Datetime(d) if d.date.is_none() => "a time",
+        DeValue::Datetime(_) => "a date-time",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+/// "did you mean `source`?" for a misspelt name, if one is close.
+pub fn did_you_mean<'a>(
+    given: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(given, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| format!("did you mean `{c}`?"))
+}
+
+/// One TOML table of a record (the record itself or a nested table).
+pub struct Table<'t, 'i> {
+    table: &'t DeTable<'i>,
+    /// Absolute span of the table: where missing fields are reported.
+    pub span: Span,
+    /// What the table is, for messages: "lead", "contact", "stage entry", …
+    what: &'static str,
+}
+
+impl<'t, 'i> Table<'t, 'i> {
+    /// Wraps a table and reports every key not in `known` (`extra` is always allowed).
+    pub fn new(
+        cx: &mut Cx,
+        table: &'t DeTable<'i>,
+        span: Span,
+        what: &'static str,
+        known: &[&str],
+    ) -> Self {
+        let mut unknown: Vec<_> = table
+            .iter()
+            .filter(|(k, _)| k.get_ref() != "extra" && !known.contains(&k.get_ref().as_ref()))
+            .collect();
+        unknown.sort_by_key(|(k, _)| k.span().start);
+        for (key, _) in unknown {
+            let name = key.get_ref();
+            let hint = did_you_mean(name, known.iter().copied()).unwrap_or_else(|| {
+                format!(
+                    "allowed fields: {}; put custom fields in an [extra] table",
+                    known.join(", ")
+                )
+            });
+            let span = cx.abs(key.span());
+            cx.error(
+                "unknown-field",
+                span,
+                format!("unknown field `{name}` in {what}"),
+            )
+            .hint = Some(hint);
+        }
+        Table { table, span, what }
+    }
+
+    fn get(&self, key: &str) -> Option<&'t Spanned<DeValue<'i>>> {
+        self.table.get(key)
+    }
+
+    fn missing(&self, cx: &mut Cx, key: &str) {
+        cx.failed = true;
+        let what = self.what;
+        cx.error(
+            "missing-field",
+            self.span.clone(),
+            format!("missing required field `{key}` in {what}"),
+        );
+    }
+
+    /// A value of any type, with its absolute span; reports a missing required value.
+    fn value(&self, cx: &mut Cx, key: &str, required: bool) -> Option<&'t Spanned<DeValue<'i>>> {
+        let v = self.get(key);
+        if v.is_none() && required {
+            self.missing(cx, key);
+        }
+        v
+    }
+
+    /// Reports a wrong type; a required value of the wrong type fails the record.
+    fn mistyped(
+        &self,
+        cx: &mut Cx,
+        key: &str,
+        v: &Spanned<DeValue>,
+        expected: &str,
+        required: bool,
+    ) {
+        cx.wrong_type(key, v, expected);
+        cx.failed |= required;
+    }
+
+    pub fn string(&self, cx: &mut Cx, key: &str, required: bool) -> Option<Sp<String>> {
+        let v = self.value(cx, key, required)?;
+        match v.get_ref() {
+            DeValue::String(s) => Some(Sp::new(s.to_string(), cx.abs(v.span()))),
+            _ => {
+                self.mistyped(cx, key, v, "a string", required);
+                None
+            }
+        }
+    }
+
+    /// A required string, or "" when it is missing (the record is then dropped anyway).
+    pub fn req_string(&self, cx: &mut Cx, key: &str) -> String {
+        self.string(cx, key, true)
+            .map(|s| s.value)
+            .unwrap_or_default()
+    }
+
+    pub fn opt_string(&self, cx: &mut Cx, key: &str) -> Option<String> {
+        self.string(cx, key, false).map(|s| s.value)
+    }
+
+    /// An array of strings; absent = empty.
+    pub fn strings(&self, cx: &mut Cx, key: &str) -> Vec<String> {
+        let Some(v) = self.get(key) else {
+            return Vec::new();
+        };
+        let DeValue::Array(items) = v.get_ref() else {
+            cx.wrong_type(key, v, "an array of strings");
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items.iter() {
+            match item.get_ref() {
+                DeValue::String(s) => out.push(s.to_string()),
+                _ => cx.wrong_type(key, item, "a string"),
+            }
+        }
+        out
+    }
+
+    pub fn bool(&self, cx: &mut Cx, key: &str) -> Option<bool> {
+        let v = self.get(key)?;
+        match v.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            _ => {
+                cx.wrong_type(key, v, "true or false");
+                None
+            }
+        }
+    }
+
+    /// An integer or float; NaN and infinities are out of range.
+    pub fn number(&self, cx: &mut Cx, key: &str, required: bool) -> Option<Sp<f64>> {
+        let v = self.value(cx, key, required)?;
+        let span = cx.abs(v.span());
+        let n = match v.get_ref() {
+            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                .ok()
+                .map(|i| i as f64),
+            DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
+            _ => {
+                self.mistyped(cx, key, v, "a number", required);
+                return None;
+            }
+        };
+        match n {
+            Some(n) if n.is_finite() => Some(Sp::new(n, span)),
+            _ => {
+                cx.failed |= required;
+                cx.error(
+                    "out-of-range",
+                    span,
+                    format!("`{key}` must be a finite number"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A number within `min..=max` (either bound optional).
+    pub fn number_in(
+        &self,
+        cx: &mut Cx,
+        key: &str,
+        required: bool,
+        min: Option<f64>,
+        max: Option<f64>,
+    ) -> Option<Sp<f64>> {
+        let n = self.number(cx, key, required)?;
+        let below = min.is_some_and(|m| *n < m);
+        let above = max.is_some_and(|m| *n > m);
+        if below || above {
+            let range = match (min, max) {
+                (Some(lo), Some(hi)) => format!("between {lo} and {hi}"),
+                (Some(lo), None) => format!("at least {lo}"),
+                (None, Some(hi)) => format!("at most {hi}"),
+                (None, None) => unreachable!("a bound was crossed"),
+            };
+            cx.failed |= required;
+            cx.error(
+                "out-of-range",
+                n.span.clone(),
+                format!("`{key}` must be {range}, found {}", n.value),
+            );
+            return None;
+        }
+        Some(n)
+    }
+
+    /// An amount in yuan: a number ≥ 0.
+    pub fn amount(&self, cx: &mut Cx, key: &str, required: bool) -> Option<Sp<f64>> {
+        self.number_in(cx, key, required, Some(0.0), None)
+    }
+
+    /// A 0–100 score or percentage.
+    pub fn percent(&self, cx: &mut Cx, key: &str) -> Option<f64> {
+        self.number_in(cx, key, false, Some(0.0), Some(100.0))
+            .map(|n| n.value)
+    }
+
+    /// A date; a date-time counts by its date in the team's time zone.
+    pub fn date(&self, cx: &mut Cx, key: &str, required: bool) -> Option<Sp<NaiveDate>> {
+        let v = self.value(cx, key, required)?;
+        let span = cx.abs(v.span());
+        let parsed = match v.get_ref() {
+            DeValue::Datetime(dt) => to_stamp(dt, cx.tz).map(|s| s.date),
+            _ => None,
+        };
+        if parsed.is_none() {
+            self.mistyped(cx, key, v, "a date", required);
+        }
+        parsed.map(|d| Sp::new(d, span))
+    }
+
+    /// A date-time (with or without offset; without one it is in the team's zone).
+    pub fn stamp(&self, cx: &mut Cx, key: &str) -> Option<Sp<Stamp>> {
+        let v = self.get(key)?;
+        let parsed = match v.get_ref() {
+            DeValue::Datetime(dt) if dt.time.is_some() => to_stamp(dt, cx.tz),
+            _ => None,
+        };
+        if parsed.is_none() {
+            cx.wrong_type(key, v, "a date-time");
+        }
+        parsed.map(|s| Sp::new(s, cx.abs(v.span())))
+    }
+
+    /// A string that must be one of `names`; returns the matching value.
+    pub fn choice<E: Copy>(
+        &self,
+        cx: &mut Cx,
+        key: &str,
+        required: bool,
+        names: &[&str],
+        values: &[E],
+    ) -> Option<Sp<E>> {
+        let s = self.string(cx, key, required)?;
+        match names.iter().position(|n| *n == s.value) {
+            Some(i) => Some(Sp::new(values[i], s.span)),
+            None => {
+                cx.failed |= required;
+                let allowed = names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let hint = did_you_mean(&s.value, names.iter().copied())
+                    .unwrap_or_else(|| format!("allowed values: {allowed}"));
+                cx.error(
+                    "invalid-value",
+                    s.span,
+                    format!("`{key}` must be one of {allowed}, found `{}`", s.value),
+                )
+                .hint = Some(hint);
+                None
+            }
+        }
+    }
+
+    /// A nested table.
+    pub fn table(&self, cx: &mut Cx, key: &str, required: bool) -> Option<(&'t DeTable<'i>, Span)> {
+        let v = self.value(cx, key, required)?;
+        match v.get_ref() {
+            DeValue::Table(t) => Some((t, cx.abs(v.span()))),
+            _ => {
+                self.mistyped(cx, key, v, "a table", required);
+                None
+            }
+        }
+    }
+
+    /// An array of tables (`[[key]]`); absent = empty.
+    pub fn tables(&self, cx: &mut Cx, key: &str) -> Vec<(&'t DeTable<'i>, Span)> {
+        let Some(v) = self.get(key) else {
+            return Vec::new();
+        };
+        let DeValue::Array(items) = v.get_ref() else {
+            cx.wrong_type(key, v, "an array of tables");
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items.iter() {
+            match item.get_ref() {
+                DeValue::Table(t) => out.push((t, cx.abs(item.span()))),
+                _ => cx.wrong_type(key, item, "a table"),
+            }
+        }
+        out
+    }
+
+    /// Every key of a free-form table with its span (targets, analysis).
+    pub fn entries(
+        &self,
+    ) -> impl Iterator<Item = (&'t Spanned<Cow<'i, str>>, &'t Spanned<DeValue<'i>>)> {
+        self.table.iter()
+    }
+
+    /// The `[extra]` table, as JSON values for display.
+    pub fn extra(&self, cx: &mut Cx) -> Extra {
+        match self.table(cx, "extra", false) {
+            Some((t, _)) => t
+                .iter()
+                .map(|(k, v)| (k.get_ref().to_string(), to_json(v.get_ref())))
+                .collect(),
+            None => Extra::new(),
+        }
+    }
+}
+
+/// A TOML date or date-time as an instant and a team-local date.
+pub fn to_stamp(dt: &Datetime, tz: Tz) -> Option<Stamp> {
+    let d = dt.date?;
+    let date = NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into())?;
+    let time = match dt.time {
+        Some(t) => NaiveTime::from_hms_nano_opt(
+            t.hour.into(),
+            t.minute.into(),
+            t.second.unwrap_or(0).min(59).into(),
+            t.nanosecond.unwrap_or(0),
+        )?,
+        None => NaiveTime::MIN,
+    };
+    let local = NaiveDateTime::new(date, time);
+    let instant = match dt.offset {
+        Some(Offset::Z) => Utc.from_utc_datetime(&local),
+        Some(Offset::Custom { minutes }) => {
+            Utc.from_utc_datetime(&(local - chrono::Duration::minutes(minutes.into())))
+        }
+        // A wall time that a DST change skips is taken one hour later.
+        None => tz
+            .from_local_datetime(&local)
+            .earliest()
+            .or_else(|| {
+                tz.from_local_datetime(&(local + chrono::Duration::hours(1)))
+                    .earliest()
+            })?
+            .with_timezone(&Utc),
+    };
+    let date = if dt.offset.is_some() {
+        instant.with_timezone(&tz).date_naive()
+    } else {
+        date
+    };
+    Some(Stamp { instant, date })
+}
+
+fn to_json(v: &DeValue) -> serde_json::Value {
+    use serde_json::Value as J;
+    match v {
+        DeValue::String(s) => J::String(s.to_string()),
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+            .map(J::from)
+            .unwrap_or_else(|_| J::String(i.to_string())),
+        DeValue::Float(f) => f
+            .as_str()
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map_or_else(|| J::String(f.to_string()), J::Number),
+        DeValue::Boolean(b) => J::Bool(*b),
+        DeValue::Datetime(d) => J::String(d.to_string()),
+        DeValue::Array(a) => J::Array(a.iter().map(|x| to_json(x.get_ref())).collect()),
+        DeValue::Table(t) => J::Object(
+            t.iter()
+                .map(|(k, v)| (k.get_ref().to_string(), to_json(v.get_ref())))
+                .collect(),
+        ),
+    }
+}

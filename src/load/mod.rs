@@ -1,0 +1,371 @@
+//! Loading a data repository: walk the folder, read each file once, parse it
+//! (in parallel) into the typed model, keeping spans.
+//!
+//! Loading never fails on bad data: it returns the records it could build and a
+//! diagnostic for everything else. Only an unusable data folder is an I/O error.
+
+mod config;
+mod fields;
+mod frontmatter;
+mod records;
+
+pub use fields::{did_you_mean, to_stamp};
+pub use frontmatter::{Split, SplitError, split as split_front_matter};
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use toml::de::DeTable;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::*;
+use crate::source::{FileId, SourceFile};
+use fields::Cx;
+
+/// The five record folders and what they hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Lead,
+    Customer,
+    Deal,
+    Month,
+    Case,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [
+        Kind::Lead,
+        Kind::Customer,
+        Kind::Deal,
+        Kind::Month,
+        Kind::Case,
+    ];
+
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::Lead => "leads",
+            Kind::Customer => "customers",
+            Kind::Deal => "deals",
+            Kind::Month => "months",
+            Kind::Case => "cases",
+        }
+    }
+
+    /// Leads and deals are TOML; the others carry Markdown after front matter.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Kind::Lead | Kind::Deal => "toml",
+            Kind::Customer | Kind::Month | Kind::Case => "md",
+        }
+    }
+}
+
+pub const CONFIG_FILE: &str = "pipeline.toml";
+
+/// Is `id` a valid record id (SPEC §2): 1–100 letters, digits, `-`, `_`, `.`, not starting with `.`.
+pub fn is_valid_id(id: &str) -> bool {
+    let len = id.chars().count();
+    (1..=100).contains(&len)
+        && !id.starts_with('.')
+        && id.chars().all(|c| c.is_alphanumeric() || "-_.".contains(c))
+}
+
+/// A record file found by the walk.
+struct Found {
+    kind: Kind,
+    path: PathBuf,
+    rel: String,
+}
+
+/// Loads `dir`. Errors only when the folder itself cannot be read.
+pub fn load(dir: &Path) -> std::io::Result<(Repo, Diagnostics)> {
+    if !dir.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("data folder `{}` does not exist", dir.display()),
+        ));
+    }
+    let mut repo = Repo::default();
+    let mut diags = Diagnostics::default();
+
+    // The configuration first: its time zone decides what date-times mean.
+    let config_path = dir.join(CONFIG_FILE);
+    let config_file = read(&config_path, CONFIG_FILE.into());
+    let config_id = repo.sources.add(config_file.0);
+    let mut cx = Cx::new(config_id, 0, chrono_tz::Asia::Shanghai);
+    match config_file.1 {
+        Err(d) => {
+            let d = d.unwrap_or_else(|| {
+                Diagnostic::error(
+                    "missing-config",
+                    config_id,
+                    0..0,
+                    format!("no {CONFIG_FILE} in the data folder"),
+                )
+                .with_hint("create it with [team] name = \"…\" and at least one [[owners]] entry")
+            });
+            diags.push(Diagnostic {
+                file: config_id,
+                ..d
+            });
+        }
+        Ok(()) => {
+            let text = repo.sources.get(config_id).text.clone();
+            let (body, offset) = strip_bom(&text);
+            cx.offset = offset;
+            if let Some(root) = parse_toml(&mut cx, body) {
+                let meta = Meta {
+                    id: "pipeline".into(),
+                    file: config_id,
+                    span: offset..offset,
+                };
+                repo.config = Some(config::parse(&mut cx, &root, meta));
+            }
+            diags.extend(cx.diags);
+        }
+    }
+    let tz = repo.config().team.timezone;
+
+    let found = walk(dir)?;
+    let first_id = repo.sources.len() as u32;
+    let parsed: Vec<(SourceFile, Parsed, Vec<Diagnostic>)> = found
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, f)| parse_file(f, FileId(first_id + i as u32), tz))
+        .collect();
+    for (source, record, file_diags) in parsed {
+        repo.sources.add(source);
+        diags.extend(file_diags);
+        match record {
+            Parsed::Lead(r) => repo.leads.push(r),
+            Parsed::Customer(r) => repo.customers.push(r),
+            Parsed::Deal(r) => repo.deals.push(r),
+            Parsed::Month(r) => repo.months.push(r),
+            Parsed::Case(r) => repo.cases.push(r),
+            Parsed::Failed(kind, id) => {
+                repo.unparsed.insert((kind, id));
+            }
+            Parsed::Skipped => {}
+        }
+    }
+    Ok((repo, diags))
+}
+
+/// The record files below the five record folders, in a stable order.
+fn walk(dir: &Path) -> std::io::Result<Vec<Found>> {
+    let mut found = Vec::new();
+    for kind in Kind::ALL {
+        let root = dir.join(kind.folder());
+        if !root.is_dir() {
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(&root)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walker {
+            let entry = entry.map_err(std::io::Error::other)?;
+            if !entry.file_type().is_file() {
+                continue; // folders, and symlinks, which are never followed
+            }
+            let path = entry.into_path();
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if !matches!(ext, "toml" | "md") || name.eq_ignore_ascii_case("README.md") {
+                continue;
+            }
+            let rel = path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            found.push(Found { kind, path, rel });
+        }
+    }
+    Ok(found)
+}
+
+enum Parsed {
+    Lead(Lead),
+    Customer(Customer),
+    Deal(Deal),
+    Month(Month),
+    Case(Case),
+    /// The record could not be built; its id still counts as existing, so that
+    /// references to it do not pile up more errors.
+    Failed(Kind, String),
+    Skipped,
+}
+
+/// Reads a file once. `Err(None)`: it does not exist.
+fn read(path: &Path, rel: String) -> (SourceFile, Result<(), Option<Diagnostic>>) {
+    let mut file = SourceFile {
+        rel_path: rel,
+        abs_path: path.to_path_buf(),
+        text: String::new(),
+    };
+    let placeholder = FileId(0);
+    let result = match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => {
+                file.text = text;
+                Ok(())
+            }
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                Err(Some(
+                    Diagnostic::error(
+                        "not-utf8",
+                        placeholder,
+                        0..0,
+                        format!("the file is not valid UTF-8 (invalid byte at offset {at})"),
+                    )
+                    .with_hint("save the file as UTF-8"),
+                ))
+            }
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(None),
+        Err(e) => Err(Some(Diagnostic::error(
+            "read-error",
+            placeholder,
+            0..0,
+            format!("cannot read the file: {e}"),
+        ))),
+    };
+    (file, result)
+}
+
+fn strip_bom(text: &str) -> (&str, usize) {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, 3),
+        None => (text, 0),
+    }
+}
+
+/// Parses TOML, reporting every syntax error; `None` when there was any.
+fn parse_toml<'i>(cx: &mut Cx, text: &'i str) -> Option<DeTable<'i>> {
+    let (root, errors) = DeTable::parse_recoverable(text);
+    if errors.is_empty() {
+        return Some(root.into_inner());
+    }
+    cx.failed = true;
+    for e in errors {
+        let span = e.span().unwrap_or(0..0);
+        let span = cx.abs(span);
+        let message = e.message().trim_end().trim_end_matches('.').to_string();
+        cx.error("toml-syntax", span, format!("invalid TOML: {message}"));
+    }
+    None
+}
+
+fn parse_file(f: Found, file: FileId, tz: chrono_tz::Tz) -> (SourceFile, Parsed, Vec<Diagnostic>) {
+    let (source, read_result) = read(&f.path, f.rel);
+    let mut cx = Cx::new(file, 0, tz);
+    let id = f
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if let Err(d) = read_result {
+        let d = d.unwrap_or_else(|| {
+            Diagnostic::error(
+                "read-error",
+                file,
+                0..0,
+                "the file disappeared while reading",
+            )
+        });
+        return (
+            source,
+            Parsed::Failed(f.kind, id),
+            vec![Diagnostic { file, ..d }],
+        );
+    }
+    let ext = f.path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if ext != f.kind.extension() {
+        cx.error(
+            "wrong-extension",
+            0..0,
+            format!(
+                "{} records are `.{}` files, this is `.{ext}`",
+                f.kind.folder(),
+                f.kind.extension()
+            ),
+        )
+        .hint = Some(format!("rename it to `{id}.{}`", f.kind.extension()));
+        return (source, Parsed::Skipped, cx.diags);
+    }
+    if !is_valid_id(&id) {
+        cx.error("invalid-id", 0..0, format!("`{id}` is not a valid record id (the file name is the id)"))
+            .hint = Some("ids are 1–100 letters, digits, `-`, `_` or `.`, not starting with `.`; rename the file".into());
+    }
+
+    let text = source.text.as_str();
+    let (toml_text, offset, body, body_offset, record_span) = if f.kind.extension() == "md" {
+        match split_front_matter(text) {
+            Ok(s) => (s.toml, s.toml_offset, s.body, s.body_offset, s.open),
+            Err(e) => {
+                let (span, msg) = match e {
+                    SplitError::Missing => (
+                        0..0,
+                        "missing front matter: the file must start with a `+++` line",
+                    ),
+                    SplitError::Unclosed(open) => {
+                        (open, "the front matter is not closed by a `+++` line")
+                    }
+                };
+                cx.error("missing-front-matter", span, msg).hint = Some(
+                    "write the record's fields as TOML between two `+++` lines at the top".into(),
+                );
+                let parsed = Parsed::Failed(f.kind, id);
+                let diags = cx.diags;
+                return (source, parsed, diags);
+            }
+        }
+    } else {
+        let (t, o) = strip_bom(text);
+        (t, o, "", text.len(), o..o)
+    };
+    cx.offset = offset;
+    let Some(root) = parse_toml(&mut cx, toml_text) else {
+        let diags = cx.diags;
+        return (source, Parsed::Failed(f.kind, id), diags);
+    };
+    let meta = Meta {
+        id: id.clone(),
+        file,
+        span: record_span,
+    };
+    let parsed = match f.kind {
+        Kind::Lead => records::lead(&mut cx, &root, meta).map(Parsed::Lead),
+        Kind::Customer => records::customer(&mut cx, &root, meta, body).map(Parsed::Customer),
+        Kind::Deal => records::deal(&mut cx, &root, meta).map(Parsed::Deal),
+        Kind::Month => records::month(&mut cx, &root, meta, body).map(Parsed::Month),
+        Kind::Case => records::case(&mut cx, &root, meta, body, body_offset).map(Parsed::Case),
+    }
+    .unwrap_or(Parsed::Failed(f.kind, id));
+    drop(root);
+    let diags = cx.diags;
+    (source, parsed, diags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_valid_id;
+
+    #[test]
+    fn ids() {
+        assert!(is_valid_id("LX001"));
+        assert!(is_valid_id("a-tech-2023"));
+        assert!(is_valid_id("客户_甲.v2"));
+        assert!(!is_valid_id(""));
+        assert!(!is_valid_id(".hidden"));
+        assert!(!is_valid_id("a b"));
+        assert!(!is_valid_id("a/b"));
+        assert!(!is_valid_id("a\u{7}b"));
+        assert!(!is_valid_id(&"x".repeat(101)));
+    }
+}
