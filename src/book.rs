@@ -5,13 +5,13 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use crate::diagnostic::Diagnostics;
-use crate::metrics::asof::AsOf;
+use crate::metrics::Metrics;
 use crate::model::{Index, Repo};
 
 pub struct Book {
     pub repo: Repo,
     pub index: Index,
-    pub as_of: AsOf,
+    pub metrics: Metrics,
     /// Every diagnostic of loading and checking, sorted by file and position.
     pub diagnostics: Diagnostics,
 }
@@ -28,13 +28,13 @@ impl Book {
                 .with_timezone(&team.timezone)
                 .date_naive()
         });
-        let as_of = AsOf::new(date, team.timezone);
-        diagnostics.extend(crate::check::check(&repo, &index, &as_of).0);
+        let metrics = Metrics::compute(&repo, &index, date);
+        diagnostics.extend(crate::check::check(&repo, &index, &metrics).0);
         diagnostics.sort(&repo.sources);
         Ok(Book {
             repo,
             index,
-            as_of,
+            metrics,
             diagnostics,
         })
     }

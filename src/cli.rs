@@ -7,7 +7,9 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::book::Book;
-use crate::diagnostic::{render_human, render_json, summary};
+use crate::diagnostic::{Severity, render_human, render_json, summary};
+use crate::export::ExportFormat;
+use crate::model::YearMonth;
 
 /// Exit codes: 0 clean (warnings allowed), 1 validation errors, 2 usage or I/O errors.
 pub const EXIT_OK: i32 = 0;
@@ -39,9 +41,9 @@ pub struct Global {
     /// Treat warnings as errors
     #[arg(long, global = true)]
     pub strict: bool,
-    /// Output format
-    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format: check human|json, report human|json|csv, export json|csv|xlsx
+    #[arg(long, global = true, value_enum)]
+    pub format: Option<Format>,
     /// Print errors only: no warnings, no summary
     #[arg(long, short, global = true)]
     pub quiet: bool,
@@ -51,12 +53,33 @@ pub struct Global {
 pub enum Format {
     Human,
     Json,
+    Csv,
+    Xlsx,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Validate every record and report errors and warnings
     Check,
+    /// Print a month's KPI table (table 4: target, actual, completion, YoY, MoM)
+    Report {
+        /// The month (YYYY-MM); default: the as-of month
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+        month: Option<YearMonth>,
+    },
+    /// Write kpis.json, deals.json, CSV tables (or an xlsx workbook)
+    Export {
+        /// Output folder
+        #[arg(long, value_name = "DIR", default_value = "export")]
+        out: PathBuf,
+        /// Show phone numbers and emails unmasked in the lead table
+        #[arg(long)]
+        reveal_contacts: bool,
+    },
+}
+
+fn parse_month(s: &str) -> Result<YearMonth, String> {
+    YearMonth::parse(s).ok_or_else(|| format!("`{s}` is not a month like 2023-10"))
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -73,8 +96,32 @@ pub fn main() -> i32 {
             return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
         }
     };
+    let global = &cli.global;
+    let allowed: &[Format] = match cli.command {
+        Command::Check => &[Format::Human, Format::Json],
+        Command::Report { .. } => &[Format::Human, Format::Json, Format::Csv],
+        Command::Export { .. } => &[Format::Json, Format::Csv, Format::Xlsx],
+    };
+    if let Some(f) = global.format
+        && !allowed.contains(&f)
+    {
+        let names: Vec<_> = allowed
+            .iter()
+            .map(|f| format!("{f:?}").to_lowercase())
+            .collect();
+        eprintln!(
+            "error: this command's --format is one of: {}",
+            names.join(", ")
+        );
+        return EXIT_USAGE;
+    }
     match cli.command {
-        Command::Check => check(&cli.global),
+        Command::Check => check(global),
+        Command::Report { month } => report(global, month),
+        Command::Export {
+            ref out,
+            reveal_contacts,
+        } => export(global, out, reveal_contacts),
     }
 }
 
@@ -97,15 +144,15 @@ fn report_diagnostics(book: &Book, global: &Global) {
         .diagnostics
         .0
         .iter()
-        .filter(|d| !global.quiet || d.severity == crate::diagnostic::Severity::Error);
-    match global.format {
+        .filter(|d| !global.quiet || d.severity == Severity::Error);
+    match global.format.unwrap_or(Format::Human) {
         Format::Json => {
             let mut out = std::io::stdout().lock();
             for d in shown {
                 let _ = writeln!(out, "{}", render_json(d, sources));
             }
         }
-        Format::Human => {
+        _ => {
             let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let mut err = std::io::stderr().lock();
             for d in shown {
@@ -128,5 +175,83 @@ fn check(global: &Global) -> i32 {
         EXIT_INVALID
     } else {
         EXIT_OK
+    }
+}
+
+/// For commands that compute: data errors are printed and stop the command;
+/// warnings are only counted, `check` shows them.
+fn load_valid(global: &Global) -> Result<Book, i32> {
+    let book = load(global)?;
+    let errors = book.diagnostics.errors();
+    if errors > 0 {
+        let quiet = Global {
+            quiet: true,
+            format: None,
+            ..global.clone()
+        };
+        report_diagnostics(&book, &quiet);
+        eprintln!(
+            "error: the data has {errors} error(s); fix them first (`salesbook check` lists everything)"
+        );
+        return Err(EXIT_INVALID);
+    }
+    let warnings = book.diagnostics.warnings();
+    if warnings > 0 && !global.quiet {
+        eprintln!("note: {warnings} warning(s) in the data; `salesbook check` lists them");
+    }
+    Ok(book)
+}
+
+fn report(global: &Global, month: Option<YearMonth>) -> i32 {
+    let book = match load_valid(global) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    let month = month.unwrap_or_else(|| book.metrics.as_of.month());
+    let Some(kpis) = book.metrics.month(month) else {
+        let range = match (book.metrics.months.first(), book.metrics.months.last()) {
+            (Some(a), Some(b)) => format!("the data covers {a} to {b}"),
+            _ => "the data has no dated records".to_string(),
+        };
+        eprintln!("error: no figures for {month}: {range}");
+        return EXIT_USAGE;
+    };
+    let team = &book.repo.config().team;
+    let text = match global.format.unwrap_or(Format::Human) {
+        Format::Json => crate::report::render_json(kpis) + "\n",
+        Format::Csv => crate::report::render_csv(kpis, team),
+        _ => crate::report::render_text(kpis, team),
+    };
+    print!("{text}");
+    EXIT_OK
+}
+
+fn export(global: &Global, out: &std::path::Path, reveal_contacts: bool) -> i32 {
+    let book = match load_valid(global) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    let format = match global.format {
+        None => ExportFormat::All,
+        Some(Format::Json) => ExportFormat::Json,
+        Some(Format::Csv) => ExportFormat::Csv,
+        Some(_) => ExportFormat::Xlsx,
+    };
+    match crate::export::write(out, &book.repo, &book.metrics, format, reveal_contacts) {
+        Ok(files) => {
+            if !global.quiet {
+                eprintln!(
+                    "wrote {} file(s) to {}: {}",
+                    files.len(),
+                    out.display(),
+                    files.join(", ")
+                );
+            }
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: cannot write to {}: {e}", out.display());
+            EXIT_USAGE
+        }
     }
 }

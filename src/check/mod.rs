@@ -5,20 +5,22 @@
 
 mod deals;
 mod events;
+mod facts;
 mod ids;
 mod records;
 
-use crate::metrics::asof::AsOf;
+use crate::metrics::Metrics;
 
 use crate::diagnostic::Diagnostics;
 use crate::model::{Index, Repo};
 
-/// Runs every cross-record rule, as of `as_of`.
-pub fn check(repo: &Repo, index: &Index, as_of: &AsOf) -> Diagnostics {
+/// Runs every cross-record rule, as of the metrics' as-of date.
+pub fn check(repo: &Repo, index: &Index, metrics: &Metrics) -> Diagnostics {
     let mut out = Diagnostics::default();
     ids::check(repo, &mut out);
     records::check(repo, index, &mut out);
     deals::check(repo, index, &mut out);
-    events::check(repo, as_of, &mut out);
+    events::check(repo, &metrics.as_of, &mut out);
+    facts::check(repo, metrics, &mut out);
     out
 }

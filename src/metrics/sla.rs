@@ -52,8 +52,13 @@ fn hours(d: Duration) -> f64 {
     d.num_seconds() as f64 / 3600.0
 }
 
-fn limit(h: f64) -> Duration {
-    Duration::milliseconds((h * 3_600_000.0).round() as i64)
+/// `start` + `h` hours; `None` when out of range (a limit that never passes).
+fn deadline(start: DateTime<Utc>, h: f64) -> Option<DateTime<Utc>> {
+    let ms = (h * 3_600_000.0).round();
+    if !ms.is_finite() {
+        return None;
+    }
+    start.checked_add_signed(Duration::try_milliseconds(ms as i64)?)
 }
 
 /// `done` within `limit_hours` after `start`, as of the date. `None` when `start`
@@ -66,11 +71,15 @@ pub fn within(
 ) -> Option<SlaOutcome> {
     let start = *start.filter(|s| as_of.happened_at(s))?;
     let done = done.filter(|d| as_of.happened_at(d)).copied();
-    let deadline: DateTime<Utc> = start.instant + limit(limit_hours);
+    let deadline = deadline(start.instant, limit_hours);
     let (status, h) = match done {
-        Some(d) if d.instant <= deadline => (SlaStatus::Met, hours(d.instant - start.instant)),
+        Some(d) if deadline.is_none_or(|dl| d.instant <= dl) => {
+            (SlaStatus::Met, hours(d.instant - start.instant))
+        }
         Some(d) => (SlaStatus::Late, hours(d.instant - start.instant)),
-        None if as_of.passed(deadline) => (SlaStatus::Missing, hours(as_of.end - start.instant)),
+        None if deadline.is_some_and(|dl| as_of.passed(dl)) => {
+            (SlaStatus::Missing, hours(as_of.end - start.instant))
+        }
         None => (SlaStatus::Pending, hours(as_of.end - start.instant)),
     };
     Some(SlaOutcome {

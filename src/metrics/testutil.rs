@@ -193,7 +193,10 @@ pub fn month(m: &str, targets: &[(&str, f64)], analysis: &[(&str, &str)]) -> Mon
     Month {
         meta: meta(m),
         month: YearMonth::parse(m),
-        targets: targets.iter().map(|(k, v)| (sp(k.to_string()), *v)).collect(),
+        targets: targets
+            .iter()
+            .map(|(k, v)| (sp(k.to_string()), *v))
+            .collect(),
         analysis: analysis
             .iter()
             .map(|(k, v)| (sp(k.to_string()), v.to_string()))

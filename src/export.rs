@@ -1,0 +1,562 @@
+//! `salesbook export`: the figures as files for other tools (SPEC §4 "Export"):
+//! `kpis.json`, `deals.json`, their CSV versions, the four template tables as CSV,
+//! or one xlsx workbook with a sheet per table.
+
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use crate::metrics::{Metrics, MonthKpis};
+use crate::model::{Grade, Language, Repo};
+use crate::personal::mask_phone;
+use crate::report;
+
+/// `{"month": "YYYY-MM", "metrics": {"<key>": {actual, target, completion, mom, yoy, analysis}}}`
+pub fn month_json(month: &MonthKpis) -> Value {
+    let metrics: Map<String, Value> = month
+        .iter()
+        .map(|(def, v)| {
+            (
+                def.key.to_string(),
+                serde_json::to_value(v).unwrap_or(Value::Null),
+            )
+        })
+        .collect();
+    json!({ "month": month.month.to_string(), "metrics": metrics })
+}
+
+pub fn kpis_json(repo: &Repo, metrics: &Metrics) -> Value {
+    json!({
+        "as_of": metrics.as_of.date.to_string(),
+        "currency": repo.config().team.currency,
+        "months": metrics.kpis.iter().map(month_json).collect::<Vec<_>>(),
+    })
+}
+
+#[derive(Serialize)]
+pub struct DealJson<'a> {
+    pub id: &'a str,
+    pub customer: &'a str,
+    pub owner: &'a str,
+    pub status: &'static str,
+    pub amount: Option<f64>,
+    pub closed: Option<String>,
+    pub cycle_days: Option<i64>,
+    pub stages: Vec<StageJson<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct StageJson<'a> {
+    pub stage: &'a str,
+    pub entered: String,
+    pub end: String,
+    pub days: i64,
+    pub ongoing: bool,
+}
+
+/// `deals.json`: every deal as of the as-of date.
+pub fn deals_json<'a>(repo: &'a Repo, metrics: &'a Metrics) -> Vec<DealJson<'a>> {
+    repo.deals
+        .iter()
+        .zip(&metrics.deals)
+        .map(|(d, m)| DealJson {
+            id: &d.meta.id,
+            customer: &d.customer,
+            owner: &d.owner,
+            status: m.status.as_str(),
+            amount: d.amount.as_ref().map(|a| a.value),
+            closed: m.closed.map(|c| c.to_string()),
+            cycle_days: m.cycle_days,
+            stages: m
+                .history
+                .iter()
+                .map(|e| StageJson {
+                    stage: &e.stage_id,
+                    entered: e.entered.to_string(),
+                    end: e.end.to_string(),
+                    days: e.days,
+                    ongoing: e.ongoing,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// A table: a name (file stem and sheet name), headers and rows of text.
+pub struct Table {
+    pub name: &'static str,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+fn opt(x: Option<f64>) -> String {
+    x.map(|x| x.to_string()).unwrap_or_default()
+}
+
+/// Every exported table, in order.
+pub fn tables(repo: &Repo, metrics: &Metrics, reveal_contacts: bool) -> Vec<Table> {
+    let zh = repo.config().team.language == Language::Zh;
+    let h = |zh_h: &[&str], en_h: &[&str]| -> Vec<String> {
+        if zh { zh_h } else { en_h }
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    };
+    vec![
+        kpis_table(metrics),
+        deals_table(repo, metrics),
+        stages_table(repo, metrics),
+        table1(
+            repo,
+            reveal_contacts,
+            h(
+                &[
+                    "线索编号",
+                    "来源渠道",
+                    "获取时间",
+                    "客户名称",
+                    "行业",
+                    "联系人",
+                    "职位",
+                    "电话",
+                    "需求标签",
+                    "负责人",
+                ],
+                &[
+                    "Lead", "Source", "Acquired", "Company", "Industry", "Contact", "Title",
+                    "Phone", "Needs", "Owner",
+                ],
+            ),
+        ),
+        table2(
+            repo,
+            zh,
+            h(
+                &[
+                    "客户名称",
+                    "行业",
+                    "企业规模(营收/员工数)",
+                    "关键决策人",
+                    "职位",
+                    "需求痛点",
+                    "需求优先级",
+                    "决策链",
+                    "风险评估",
+                    "跟进进度",
+                ],
+                &[
+                    "Customer",
+                    "Industry",
+                    "Size (revenue/employees)",
+                    "Key decision maker",
+                    "Title",
+                    "Pain points",
+                    "Priority",
+                    "Decision chain",
+                    "Risks",
+                    "Progress",
+                ],
+            ),
+        ),
+        table3(
+            repo,
+            metrics,
+            h(
+                &[
+                    "客户名称",
+                    "销售阶段",
+                    "进入阶段时间",
+                    "阶段耗时(天)",
+                    "核心动作完成情况",
+                    "阶段产出",
+                    "负责人",
+                ],
+                &[
+                    "Customer",
+                    "Stage",
+                    "Entered",
+                    "Days in stage",
+                    "Key actions",
+                    "Outputs",
+                    "Owner",
+                ],
+            ),
+        ),
+        table4(repo, metrics),
+    ]
+}
+
+fn kpis_table(metrics: &Metrics) -> Table {
+    let mut rows = Vec::new();
+    for m in &metrics.kpis {
+        for (def, v) in m.iter() {
+            rows.push(vec![
+                m.month.to_string(),
+                def.key.to_string(),
+                opt(v.actual),
+                opt(v.target),
+                opt(v.completion),
+                opt(v.mom),
+                opt(v.yoy),
+                v.analysis.clone().unwrap_or_default(),
+            ]);
+        }
+    }
+    Table {
+        name: "kpis",
+        headers: [
+            "month",
+            "kpi",
+            "actual",
+            "target",
+            "completion",
+            "mom",
+            "yoy",
+            "analysis",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    }
+}
+
+fn deals_table(repo: &Repo, metrics: &Metrics) -> Table {
+    let rows = deals_json(repo, metrics)
+        .into_iter()
+        .map(|d| {
+            vec![
+                d.id.to_string(),
+                d.customer.to_string(),
+                d.owner.to_string(),
+                d.status.to_string(),
+                opt(d.amount),
+                d.closed.unwrap_or_default(),
+                d.cycle_days.map(|c| c.to_string()).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    Table {
+        name: "deals",
+        headers: [
+            "id",
+            "customer",
+            "owner",
+            "status",
+            "amount",
+            "closed",
+            "cycle_days",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    }
+}
+
+fn stages_table(repo: &Repo, metrics: &Metrics) -> Table {
+    let mut rows = Vec::new();
+    for (d, m) in repo.deals.iter().zip(&metrics.deals) {
+        for e in &m.history {
+            rows.push(vec![
+                d.meta.id.clone(),
+                e.stage_id.clone(),
+                e.entered.to_string(),
+                e.end.to_string(),
+                e.days.to_string(),
+                e.ongoing.to_string(),
+            ]);
+        }
+    }
+    Table {
+        name: "deal_stages",
+        headers: ["deal", "stage", "entered", "end", "days", "ongoing"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+    }
+}
+
+fn owner_name(repo: &Repo, id: &str) -> String {
+    repo.config()
+        .owner(id)
+        .map_or_else(|| id.to_string(), |o| o.name.clone())
+}
+
+fn table1(repo: &Repo, reveal: bool, headers: Vec<String>) -> Table {
+    let config = repo.config();
+    let rows = repo
+        .leads
+        .iter()
+        .map(|l| {
+            let phone = l.contact.phone.as_ref().map(|p| {
+                if reveal {
+                    p.value.clone()
+                } else {
+                    mask_phone(&p.value)
+                }
+            });
+            vec![
+                l.meta.id.clone(),
+                config
+                    .channel(&l.source)
+                    .map_or_else(|| l.source.value.clone(), |c| c.name.clone()),
+                l.acquired.to_string(),
+                l.company.clone(),
+                l.industry.clone(),
+                l.contact.name.clone(),
+                l.contact.title.clone(),
+                phone.unwrap_or_default(),
+                l.needs.join("、"),
+                owner_name(repo, &l.owner),
+            ]
+        })
+        .collect();
+    Table {
+        name: "table1_leads",
+        headers,
+        rows,
+    }
+}
+
+/// 1亿/500人 in Chinese; 100,000,000 / 500 in English.
+fn company_size(revenue: Option<f64>, employees: Option<f64>, zh: bool) -> String {
+    let revenue = revenue.map(|r| {
+        if !zh {
+            crate::format::trim_number(r, 2)
+        } else if r >= 1e8 {
+            format!("{}亿", crate::format::trim_number(r / 1e8, 2))
+        } else if r >= 1e4 {
+            format!("{}万", crate::format::trim_number(r / 1e4, 2))
+        } else {
+            crate::format::trim_number(r, 2)
+        }
+    });
+    let employees = employees.map(|e| {
+        format!(
+            "{}{}",
+            crate::format::trim_number(e, 0),
+            if zh { "人" } else { "" }
+        )
+    });
+    match (revenue, employees) {
+        (Some(r), Some(e)) => format!("{r}/{e}"),
+        (r, e) => r.or(e).unwrap_or_default(),
+    }
+}
+
+fn table2(repo: &Repo, zh: bool, headers: Vec<String>) -> Table {
+    let rows = repo
+        .customers
+        .iter()
+        .map(|c| {
+            let key = c.decision_makers.first();
+            let priority = c.priority.map(|p| match (zh, p) {
+                (true, Grade::High) => "高".to_string(),
+                (true, Grade::Medium) => "中".to_string(),
+                (true, Grade::Low) => "低".to_string(),
+                (false, p) => p.as_str().to_string(),
+            });
+            vec![
+                c.name.clone(),
+                c.industry.clone(),
+                company_size(c.annual_revenue, c.employees, zh),
+                key.map(|k| k.name.clone()).unwrap_or_default(),
+                key.map(|k| k.title.clone()).unwrap_or_default(),
+                c.pain_points.join(if zh { "，" } else { "; " }),
+                priority.unwrap_or_default(),
+                c.decision_chain.join("+"),
+                c.risks
+                    .iter()
+                    .map(|r| r.note.as_str())
+                    .collect::<Vec<_>>()
+                    .join(if zh { "；" } else { "; " }),
+                c.progress.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    Table {
+        name: "table2_customers",
+        headers,
+        rows,
+    }
+}
+
+fn table3(repo: &Repo, metrics: &Metrics, headers: Vec<String>) -> Table {
+    let config = repo.config();
+    let zh = config.team.language == Language::Zh;
+    let mut rows = Vec::new();
+    for (d, m) in repo.deals.iter().zip(&metrics.deals) {
+        let customer = repo
+            .customers
+            .iter()
+            .find(|c| c.meta.id == *d.customer)
+            .map_or_else(|| d.customer.value.clone(), |c| c.name.clone());
+        for e in &m.history {
+            let entry = e.entry.map(|i| &d.stages[i]);
+            let stage = config.stages.iter().find(|s| s.id == e.stage_id);
+            let stage_name = stage.map_or_else(
+                || e.stage_id.clone(),
+                |s| {
+                    if zh {
+                        s.name.clone()
+                    } else {
+                        s.name_en.clone().unwrap_or_else(|| s.name.clone())
+                    }
+                },
+            );
+            let owner = entry
+                .and_then(|x| x.owner.as_ref())
+                .map_or(d.owner.value.as_str(), |o| o.value.as_str());
+            rows.push(vec![
+                customer.clone(),
+                stage_name,
+                e.entered.to_string(),
+                e.days.to_string(),
+                entry
+                    .map(|x| x.actions.join(if zh { "，" } else { "; " }))
+                    .unwrap_or_default(),
+                entry
+                    .map(|x| {
+                        x.outputs
+                            .iter()
+                            .map(|o| if zh { format!("《{o}》") } else { o.clone() })
+                            .collect::<Vec<_>>()
+                            .join(if zh { "" } else { "; " })
+                    })
+                    .unwrap_or_default(),
+                owner_name(repo, owner),
+            ]);
+        }
+    }
+    Table {
+        name: "table3_stages",
+        headers,
+        rows,
+    }
+}
+
+fn table4(repo: &Repo, metrics: &Metrics) -> Table {
+    let team = &repo.config().team;
+    let month_header = if team.language == Language::Zh {
+        "月份"
+    } else {
+        "Month"
+    };
+    let mut headers = vec![month_header.to_string()];
+    headers.extend(report::headers(team.language).map(String::from));
+    let mut rows = Vec::new();
+    for m in &metrics.kpis {
+        for row in report::rows(m, team) {
+            let mut r = vec![m.month.to_string()];
+            r.extend(row);
+            rows.push(r);
+        }
+    }
+    Table {
+        name: "table4_kpis",
+        headers,
+        rows,
+    }
+}
+
+/// What `export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// JSON and CSV (the default).
+    All,
+    Json,
+    Csv,
+    Xlsx,
+}
+
+/// Writes the export files into `dir` (created if needed); returns the file names.
+pub fn write(
+    dir: &Path,
+    repo: &Repo,
+    metrics: &Metrics,
+    format: ExportFormat,
+    reveal_contacts: bool,
+) -> std::io::Result<Vec<String>> {
+    std::fs::create_dir_all(dir)?;
+    let mut written = Vec::new();
+    if matches!(format, ExportFormat::All | ExportFormat::Json) {
+        let kpis = serde_json::to_string_pretty(&kpis_json(repo, metrics))?;
+        write_file(&dir.join("kpis.json"), kpis.as_bytes())?;
+        let deals = serde_json::to_string_pretty(&deals_json(repo, metrics))?;
+        write_file(&dir.join("deals.json"), deals.as_bytes())?;
+        written.extend(["kpis.json".to_string(), "deals.json".to_string()]);
+    }
+    if matches!(format, ExportFormat::All | ExportFormat::Csv) {
+        for t in tables(repo, metrics, reveal_contacts) {
+            let name = format!("{}.csv", t.name);
+            write_file(&dir.join(&name), &csv_bytes(&t)?)?;
+            written.push(name);
+        }
+    }
+    if format == ExportFormat::Xlsx {
+        let bytes =
+            xlsx_bytes(&tables(repo, metrics, reveal_contacts)).map_err(std::io::Error::other)?;
+        write_file(&dir.join("salesbook.xlsx"), &bytes)?;
+        written.push("salesbook.xlsx".into());
+    }
+    Ok(written)
+}
+
+/// CSV with a UTF-8 BOM, so spreadsheet programs read the Chinese headers right.
+pub fn csv_bytes(t: &Table) -> std::io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    w.write_record(&t.headers)?;
+    for r in &t.rows {
+        w.write_record(r)?;
+    }
+    w.into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+fn xlsx_bytes(tables: &[Table]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for t in tables {
+        let sheet = book.add_worksheet();
+        sheet.set_name(t.name)?;
+        for (c, h) in t.headers.iter().enumerate() {
+            sheet.write_string_with_format(0, c as u16, h, &bold)?;
+        }
+        for (r, row) in t.rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                // Numbers as numbers, so the sheet can compute with them.
+                // (Only where the text is the number's own spelling: not ids like 007.)
+                match cell.parse::<f64>() {
+                    Ok(n) if n.is_finite() && n.to_string() == *cell => {
+                        sheet.write_number(r as u32 + 1, c as u16, n)?
+                    }
+                    _ => sheet.write_string(r as u32 + 1, c as u16, cell)?,
+                };
+            }
+        }
+    }
+    book.save_to_buffer()
+}
+
+/// Writes through a temporary file and a rename, so a reader never sees half a file.
+pub fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension(format!(
+        "{}.tmp",
+        path.extension().and_then(|e| e.to_str()).unwrap_or("")
+    ));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::company_size;
+
+    #[test]
+    fn company_sizes_read_like_the_template() {
+        assert_eq!(company_size(Some(1e8), Some(500.0), true), "1亿/500人");
+        assert_eq!(company_size(Some(5e8), Some(2000.0), true), "5亿/2000人");
+        assert_eq!(company_size(Some(3_000_000.0), None, true), "300万");
+        assert_eq!(company_size(None, None, true), "");
+    }
+}
