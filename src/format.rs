@@ -52,7 +52,9 @@ pub fn kpi_delta(def: &KpiDef, x: Option<f64>, team: &Team) -> String {
         }
         _ => kpi_value(def, Some(x), team),
     };
-    if x > 0.0 && !body.starts_with('0') {
+    // A difference that rounds to zero gets no sign.
+    let rounds_to_zero = !body.chars().any(|c| c.is_ascii_digit() && c != '0');
+    if x > 0.0 && !rounds_to_zero {
         format!("+{body}")
     } else {
         body
@@ -105,5 +107,7 @@ mod tests {
         assert_eq!(kpi_delta(cycle, Some(3.0), &t), "+3");
         assert_eq!(kpi_value(cycle, None, &t), "—");
         assert_eq!(kpi_delta(cycle, Some(0.0), &t), "0");
+        assert_eq!(kpi_delta(rate, Some(0.007), &t), "+0.7%");
+        assert_eq!(kpi_delta(rate, Some(0.0001), &t), "0%");
     }
 }

@@ -170,7 +170,7 @@ mod tests {
     #[test]
     fn masks() {
         assert_eq!(mask_phone("13812345678"), "138****5678");
-        assert_eq!(mask_phone("021-6234 5678"), "021-****5678");
+        assert_eq!(mask_phone("021-6234 5678"), "021-**** 5678");
         assert_eq!(mask_phone("123456"), "****56");
         assert_eq!(mask_email("zhangsan@example.com"), "z***@example.com");
     }

@@ -144,6 +144,11 @@ impl<'t, 'i> Table<'t, 'i> {
         Table { table, span, what }
     }
 
+    /// Wraps a table whose keys are free (KPI keys, checked later against the KPI list).
+    pub fn free(table: &'t DeTable<'i>, span: Span, what: &'static str) -> Self {
+        Table { table, span, what }
+    }
+
     fn get(&self, key: &str) -> Option<&'t Spanned<DeValue<'i>>> {
         self.table.get(key)
     }

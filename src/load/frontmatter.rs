@@ -35,10 +35,10 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
         }
         pos = line_end + 1;
     };
-    let toml_offset = (open.end + 1).min(text.len());
     let after_open = text[open.end..]
         .find('\n')
         .map_or(text.len(), |i| open.end + i + 1);
+    let toml_offset = after_open;
     let mut line_start = after_open;
     while line_start < text.len() {
         let line_end = text[line_start..]

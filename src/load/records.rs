@@ -352,7 +352,7 @@ pub fn month(cx: &mut Cx, root: &DeTable, meta: Meta, body: &str) -> Option<Mont
     );
     let mut targets = Vec::new();
     if let Some((tt, span)) = t.table(cx, "targets", false) {
-        let tt = Table::new(cx, tt, span, "[targets]", &[]);
+        let tt = Table::free(tt, span, "[targets]");
         let keys: Vec<_> = tt.entries().map(|(k, _)| k.get_ref().to_string()).collect();
         for key in keys {
             if let Some(n) = tt.number(cx, &key, false) {
@@ -362,7 +362,7 @@ pub fn month(cx: &mut Cx, root: &DeTable, meta: Meta, body: &str) -> Option<Mont
     }
     let mut analysis = Vec::new();
     if let Some((at, span)) = t.table(cx, "analysis", false) {
-        let at = Table::new(cx, at, span, "[analysis]", &[]);
+        let at = Table::free(at, span, "[analysis]");
         let keys: Vec<_> = at.entries().map(|(k, _)| k.get_ref().to_string()).collect();
         for key in keys {
             if let Some(s) = at.string(cx, &key, false) {

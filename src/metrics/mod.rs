@@ -5,8 +5,50 @@
 //! checker's metric warnings (SLA misses, stale deals, overdue payments) read
 //! the one [`Metrics`] value, so no figure is computed twice.
 //!
-//! Decisions where the SPEC is silent are listed in `docs/metrics.md`
-//! (see the `DECISIONS` section of this module's source as well).
+//! # Decisions where the SPEC is silent
+//!
+//! - **As-of** ([`asof`]): a date counts when ≤ the as-of date; a date-time by its
+//!   date in the team's zone. SLA deadlines compare with the as-of instant (the
+//!   first instant of the next day): passed when strictly before it.
+//! - **Existence**: a lead exists when acquired ≤ as-of. A deal exists when its
+//!   lead's `acquired`, first stage's `entered` or `closed` is ≤ as-of (or it has
+//!   none of them); only existing deals enter the pipeline, payments and visits.
+//!   A deal linked to a lead that does not exist yet is treated as lead-less.
+//! - **Reported months**: from the earliest month of a lead acquired, explicit
+//!   stage entered, deal closed or visit (each ≤ as-of), a payment due (any date)
+//!   or a month file with a non-empty `[targets]`, to the as-of month.
+//! - **M−1 / M−12 outside the range** are computed like any month from no
+//!   events: counts and sums 0 (so MoM/YoY of counts are numbers), rates and
+//!   means null (so their MoM/YoY are null).
+//! - **first_contact_sla**: month = the date of `assigned`. A lead not assigned,
+//!   or assigned after as-of, is not counted; a contact dated after as-of has not
+//!   happened (missing once the SLA passed, else pending). A contact before the
+//!   assignment counts as met.
+//! - **Amounts**: a won deal without amount adds 0 to revenue but counts in
+//!   deals_won. Cycle: deals with neither lead nor stage are left out of the mean.
+//! - **collection_rate**: a payment is received in full on its `received` date
+//!   (≤ as-of) or not at all; due amount 0 → null.
+//! - **satisfaction**: visits without a score are left out.
+//! - **Stage history**: entries with unknown stage ids (an error) count as before
+//!   the closing stage and are skipped in stage statistics; the current stage is
+//!   the last entry entered ≤ as-of, the implicit `lead` entry included.
+//! - **Nurture SLA**: every entry of stage id `nurture`, ongoing ones included
+//!   (an ongoing entry's started week already requires its interactions); all
+//!   activity kinds count.
+//! - **Minutes SLA**: every entry with `presented` (≤ as-of).
+//! - **Stale**: last event = stage entered (implicit `lead` entry included) or
+//!   completed, activity, visit, received payment, all ≤ as-of; an open deal
+//!   with no event at all is not reported stale. Stale when days > `stale_days`.
+//! - **Overdue**: due < as-of and not received ≤ as-of, for payments of every
+//!   existing deal (open, won or lost).
+//! - **Funnel**: a lead with no deal reaches no stage, not even `lead` (SPEC: "a
+//!   deal of theirs has an entry"); the first step's conversion is ÷ leads.
+//! - **Breakdowns** (see [`breakdown`]): leads by their own owner, channel,
+//!   group, industry, effective grade; deals (and their payments and visits) by
+//!   the deal's owner, by channel/group/grade of their lead, by their customer's
+//!   industry (else their lead's). Breakdowns have no targets.
+//! - **SLA per owner**: first contact by the lead's owner; nurture and minutes
+//!   by the stage entry's `owner`, else the deal's.
 
 pub mod asof;
 pub mod breakdown;
