@@ -220,7 +220,10 @@ fn malformed_front_matter_toml() {
         .iter()
         .find(|d| d["code"] == "toml-syntax")
         .unwrap();
-    assert!(d["line"].as_u64().unwrap() >= 2, "counted from the top: {d}");
+    assert!(
+        d["line"].as_u64().unwrap() >= 2,
+        "counted from the top: {d}"
+    );
 }
 
 #[test]
@@ -235,15 +238,27 @@ fn binary_and_non_utf8_files() {
     let dir = base();
     let garbage: Vec<u8> = (0..4096u32).map(|i| (i * 7919 % 256) as u8).collect();
     write(dir.path(), "leads/LX002.toml", &garbage);
-    write(dir.path(), "customers/b-group.md", b"+++\nname = \"\xff\xfe\"\n+++\n");
+    write(
+        dir.path(),
+        "customers/b-group.md",
+        b"+++\nname = \"\xff\xfe\"\n+++\n",
+    );
     let run = rejects(dir.path(), "not-utf8", "leads/LX002.toml");
-    assert!(run.has("not-utf8", "customers/b-group.md"), "{:?}", run.diags);
+    assert!(
+        run.has("not-utf8", "customers/b-group.md"),
+        "{:?}",
+        run.diags
+    );
 }
 
 #[test]
 fn non_utf8_pipeline_toml() {
     let dir = base();
-    write(dir.path(), "pipeline.toml", b"[team]\nname = \"\xb2\xe2\xca\xd4\"\n");
+    write(
+        dir.path(),
+        "pipeline.toml",
+        b"[team]\nname = \"\xb2\xe2\xca\xd4\"\n",
+    );
     rejects(dir.path(), "not-utf8", "pipeline.toml");
 }
 
@@ -266,7 +281,11 @@ fn empty_files() {
     write(dir.path(), "cases/a-tech-win.md", "");
     let run = rejects(dir.path(), "missing-field", "leads/LX001.toml");
     assert!(run.has("missing-field", "deals/a-tech-2023.toml"));
-    for md in ["customers/a-tech.md", "months/2023-10.md", "cases/a-tech-win.md"] {
+    for md in [
+        "customers/a-tech.md",
+        "months/2023-10.md",
+        "cases/a-tech-win.md",
+    ] {
         assert!(run.has("missing-front-matter", md), "{md}: {:?}", run.diags);
     }
 }
@@ -500,7 +519,11 @@ fn non_finite_and_negative_numbers() {
         LEAD.replace("needs", "match = -1\nannual_revenue = -5\nneeds"),
     );
     let run = rejects(dir.path(), "out-of-range", "deals/a-tech-2023.toml");
-    assert!(run.has("out-of-range", "leads/LX001.toml"), "{:?}", run.diags);
+    assert!(
+        run.has("out-of-range", "leads/LX001.toml"),
+        "{:?}",
+        run.diags
+    );
 }
 
 #[test]
@@ -531,7 +554,10 @@ fn odd_time_zone_and_language() {
     );
     let run = rejects(dir.path(), "invalid-value", "pipeline.toml");
     assert_eq!(
-        run.codes().iter().filter(|c| **c == "invalid-value").count(),
+        run.codes()
+            .iter()
+            .filter(|c| **c == "invalid-value")
+            .count(),
         2
     );
 }
@@ -550,15 +576,19 @@ fn a_20_mb_file() {
         i += 1;
     }
     write(dir.path(), "leads/LX001.toml", &text);
-    // And the same size of garbage that is almost TOML.
+    // And 3 MB of almost-TOML: an array that never closes.
     write(
         dir.path(),
         "leads/LX002.toml",
-        "a = [".repeat(1) + &"1, ".repeat(7 << 20),
+        "a = [".to_string() + &"1, ".repeat(1 << 20),
     );
     let run = check(dir.path());
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.has("toml-syntax", "leads/LX002.toml"), "{:?}", run.diags);
+    assert!(
+        run.has("toml-syntax", "leads/LX002.toml"),
+        "{:?}",
+        run.diags
+    );
     assert!(
         !run.diags.iter().any(|d| d["file"] == "leads/LX001.toml"),
         "the big valid lead is fine: {:?}",
@@ -568,9 +598,9 @@ fn a_20_mb_file() {
 
 #[test]
 fn a_very_long_line_in_a_diagnostic() {
-    // The human renderer must cope with a multi-megabyte source line.
+    // The human renderer must cope with a megabyte-long source line.
     let dir = base();
-    let long = "x".repeat(5 << 20);
+    let long = "x".repeat(1 << 20);
     write(
         dir.path(),
         "leads/LX001.toml",
@@ -582,7 +612,11 @@ fn a_very_long_line_in_a_diagnostic() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains("panicked"), "{}", &stderr[..stderr.len().min(2000)]);
+    assert!(
+        !stderr.contains("panicked"),
+        "{}",
+        &stderr[..stderr.len().min(2000)]
+    );
     assert_eq!(out.status.code(), Some(1));
 }
 
@@ -648,7 +682,10 @@ fn duplicate_keys() {
             "leads/LX001.toml",
             LEAD.replace("owner = \"lisi\"", "owner = \"lisi\"\nowner = \"lisi\""),
         ),
-        ("leads/LX001.toml", format!("{LEAD}\n[contact]\nname = \"x\"\n")),
+        (
+            "leads/LX001.toml",
+            format!("{LEAD}\n[contact]\nname = \"x\"\n"),
+        ),
         (
             "customers/a-tech.md",
             CUSTOMER.replace("owner = \"lisi\"", "owner = \"lisi\"\nowner = \"x\""),
@@ -683,7 +720,14 @@ fn duplicate_config_ids() {
 
 #[test]
 fn ids_with_spaces_and_control_characters() {
-    for name in ["LX 001", "LX\u{7}001", "LX\t001", "LX\u{1b}[31m", "LX@001", "a+b"] {
+    for name in [
+        "LX 001",
+        "LX\u{7}001",
+        "LX\t001",
+        "LX\u{1b}[31m",
+        "LX@001",
+        "a+b",
+    ] {
         let dir = base();
         write(dir.path(), &format!("leads/{name}.toml"), LEAD);
         rejects(dir.path(), "invalid-id", &format!("leads/{name}.toml"));
@@ -744,12 +788,15 @@ fn references_with_path_characters() {
     write(
         dir.path(),
         "deals/b-2023.toml",
-        DEAL.replace("customer = \"a-tech\"", "customer = \"../customers/a-tech\"")
-            .replace(
-                "owner = \"lisi\"",
-                "owner = \"/etc/passwd\"\nlead = \"..\\\\LX001\"",
-            )
-            .replace("stage = \"proposal\"", "stage = \"pro\\u0000posal\""),
+        DEAL.replace(
+            "customer = \"a-tech\"",
+            "customer = \"../customers/a-tech\"",
+        )
+        .replace(
+            "owner = \"lisi\"",
+            "owner = \"/etc/passwd\"\nlead = \"..\\\\LX001\"",
+        )
+        .replace("stage = \"proposal\"", "stage = \"pro\\u0000posal\""),
     );
     write(
         dir.path(),
@@ -781,8 +828,10 @@ fn unicode_ids_and_values() {
     write(
         dir.path(),
         "deals/客户甲-2023.toml",
-        DEAL.replace("\"a-tech\"", "\"客户甲\"")
-            .replace("status = \"won\"", "status = \"lost\"\nlost_reason = \"预算取消\""),
+        DEAL.replace("\"a-tech\"", "\"客户甲\"").replace(
+            "status = \"won\"",
+            "status = \"lost\"\nlost_reason = \"预算取消\"",
+        ),
     );
     write(dir.path(), "leads/線索_é-1.toml", LEAD);
     let run = check(dir.path());
@@ -817,7 +866,11 @@ fn utf8_bom_does_not_shift_columns() {
     );
     let run = rejects(dir.path(), "invalid-value", "leads/LX001.toml");
     let d = &run.diags[0];
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(6), Some(10)), "{d}");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(6), Some(10)),
+        "{d}"
+    );
 }
 
 #[test]
@@ -883,7 +936,9 @@ fn a_symlinked_record_folder_is_not_followed() {
     symlink(outside.path(), dir.path().join("cases")).unwrap();
     let run = check(dir.path());
     assert!(
-        !run.diags.iter().any(|d| d["file"].as_str().unwrap_or("").contains("LX008")),
+        !run.diags
+            .iter()
+            .any(|d| d["file"].as_str().unwrap_or("").contains("LX008")),
         "{:?}",
         run.diags
     );
