@@ -12,14 +12,21 @@ reproduces the template tables of SPEC §7. Deals that decide the KPIs of table 
 contacts, activity dates, notes) is drawn from the seeded generator.
 
 --verify re-reads the written files with tomllib (nothing is taken from the
-generator), recomputes table 4 from the SPEC §4 definitions and asserts the
-template values, then lints the files and lists the warnings it expects
-`salesbook check` to report (all of them intended).
+generator), recomputes the four KPIs of table 4 for 2023-10, 2023-09 and
+2022-10 from the SPEC §4 definitions, asserts the template values and checks the
+months' [[assert]] entries.
+
+Intended `salesbook check` warnings (17; everything else is clean):
+  3 late first contacts (2023-03, 2023-07, 2023-10)   2 manual grades against the rules
+  2 nurture stages short of weekly interactions        1 proposal minutes sent after 40 h
+  3 stage entries missing an expected output           2 stale open deals
+  2 overdue progress payments                          1 activity dated after as_of
+  1 case review with a phone number in its body
 """
 import argparse
 import math
-import re
 import random
+import re
 import shutil
 import sys
 import tomllib
@@ -31,7 +38,7 @@ from types import SimpleNamespace
 DATA = Path(__file__).resolve().parent.parent / "data"
 AS_OF = date(2023, 10, 31)
 rng = random.Random(20231031)
-D = date.fromisoformat
+D, D_T = date.fromisoformat, datetime.fromisoformat
 
 
 def days(n):
@@ -47,8 +54,9 @@ BIG = {"annual_revenue", "min_annual_revenue"}  # written with digit groups
 
 
 def q(s):
-    s = s.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + s.replace("\n", "\\n").replace("\t", "\\t") + '"'
+    """A TOML basic string: backslash, quote and control characters escaped."""
+    s = s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    return '"' + re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04X}", s) + '"'
 
 
 def val(v, key=""):
@@ -839,9 +847,26 @@ CASES = [  # id suffix, deal key, result, stage, author, shareable, title, tags,
 ]
 
 
+def entry_ends(deal, lead_acq):
+    """SPEC §2.4: (entry, end, ongoing) for each stage entry, the implicit lead entry included."""
+    es = list(deal["stages"])
+    if lead_acq and es[0]["stage"] != "lead":
+        es.insert(0, {"stage": "lead", "entered": lead_acq})
+    last_pre = max(i for i, e in enumerate(es) if ORDER.index(e["stage"]) <= ORDER.index("negotiation"))
+    out = []
+    for i, e in enumerate(es):
+        if e.get("completed"):
+            out.append((e, e["completed"], False))
+        elif deal["status"] != "open" and i == last_pre:
+            out.append((e, deal["closed"], False))
+        else:
+            out.append((e, es[i + 1]["entered"], False) if i + 1 < len(es) else (e, AS_OF, True))
+    return out
+
+
 def case_body(title, story, deal, cust, lead_acq, lessons, improvements, result):
     rows = [(e["stage"], e["entered"], (end - e["entered"]).days, ong)
-            for e, end, ong in entry_ends(deal, lead_acq, ORDER, "negotiation")]
+            for e, end, ong in entry_ends(deal, lead_acq)]
     co = cust["_co"]
     amount = "金额未定" if not deal.get("amount") else \
         f"{'合同金额' if deal['status'] == 'won' else '报价'} {wan(deal['amount'])} 万元"
@@ -860,55 +885,50 @@ def case_body(title, story, deal, cust, lead_acq, lessons, improvements, result)
 
 
 # ---------------------------------------------------------------- generate
-def generate():
-    for sub in ["pipeline.toml", "leads", "customers", "deals", "months", "cases"]:
-        path = DATA / sub
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
-    leads, customers, deals, by_key = [], {}, [], {}
-    for p in PLAN:  # companies, leads and customers of the planned deals
+def planned_records():
+    """Companies, leads and customers of the planned deals."""
+    leads, customers, by_key = [], {}, {}
+    for p in PLAN:
         sp = SPECIAL.get(p.key)
-        if "same" in p.kw:
-            cust = by_key[p.kw["same"]][0]
+        if "same" in p.kw:  # a second deal of an existing customer
+            by_key[p.key] = (by_key[p.kw["same"]][0], p)
+            continue
+        if sp:
+            cty = sp["city"]
+            co = SimpleNamespace(name=sp["name"], short=sp["short"], slug=p.key, py=sp["py"], city=cty[0],
+                                 region=cty[1], area=cty[2], industry=p.industry)
         else:
+            region = OWNER_REGION[p.owner]
+            co = company(p.industry, rng.choice([c for c in CITIES if c[1] == region]), customers)
+        lead = None
+        if p.acq:
+            lead = new_lead(p.acq, co, p.owner, p.kw.get("src") or rng.choice(list(CHANNEL_W)),
+                            sp and sp["contact"], sp and sp["needs"])
+            lead["status"] = "contacted" if p.stage == "lead" else "converted"
             if sp:
-                cty = sp["city"]
-                co = SimpleNamespace(name=sp["name"], short=sp["short"], slug=p.key, py=sp["py"], city=cty[0],
-                                     region=cty[1], area=cty[2], industry=p.industry)
+                lead["assigned"], lead["first_contact"] = D_T(sp["assigned"]), D_T(sp["first"])
+                grading_fields(lead, sp["revenue"], sp["budget"], sp["match"])
+                lead["_fixed"] = {"a-tech": "LX001", "b-group": "LX002"}[p.key]
+                if p.key == "a-tech":
+                    lead["extra"] = {"event": EVENTS["2023-10"]}
             else:
-                region = OWNER_REGION[p.owner]
-                co = company(p.industry, rng.choice([c for c in CITIES if c[1] == region]), customers)
-            lead = None
-            if p.acq:
-                lead = new_lead(p.acq, co, p.owner, p.kw.get("src") or rng.choice(list(CHANNEL_W)),
-                                sp and sp["contact"], sp and sp["needs"])
-                lead["status"] = "contacted" if p.stage == "lead" else "converted"
-                if sp:
-                    lead["assigned"], lead["first_contact"] = datetime.fromisoformat(sp["assigned"]), \
-                        datetime.fromisoformat(sp["first"])
-                    grading_fields(lead, sp["revenue"], sp["budget"], sp["match"])
-                    if p.key == "a-tech":
-                        lead["extra"] = {"event": "2023 华东智能制造展"}
-                else:
-                    big = p.amount and p.amount >= 1_000_000
-                    grading_fields(lead, rng.choice(REVENUES[6:] if big else REVENUES[3:]) * 1_000_000,
-                                   budget=p.status == "won" or None, match=rng.randint(12, 19) * 5)
-                    if p.key in ("T10", "F1", "M2", "A1"):
-                        lead["grade"] = rule_grade(lead, GRADING)  # a manual grade that agrees with the rules
-                lead["_fixed"] = {"a-tech": "LX001", "b-group": "LX002"}.get(p.key)
-                leads.append(lead)
-            cust = make_customer(p, co, lead, sp)
-            customers[co.slug] = cust
-        by_key[p.key] = (cust, p)
-    for m, n in LEADS_PER_MONTH.items():
-        leads += random_leads(m, n - sum(1 for l in leads if ym(l["acquired"]) == m))
-    # intended warnings on leads: late first contacts and manual grades that contradict the rules
+                big = p.amount and p.amount >= 1_000_000
+                grading_fields(lead, rng.choice(REVENUES[6:] if big else REVENUES[3:]) * 1_000_000,
+                               budget=p.status == "won" or None, match=rng.randint(12, 19) * 5)
+                if p.key in ("T10", "F1", "M2", "A1"):
+                    lead["grade"] = rule_grade(lead, GRADING)  # a manual grade that agrees with the rules
+            leads.append(lead)
+        customers[co.slug] = make_customer(p, co, lead, sp)
+        by_key[p.key] = (customers[co.slug], p)
+    return leads, customers, by_key
+
+
+def intended_lead_warnings(leads):
+    """Three late first contacts and two manual grades that contradict the rules."""
     for m, late in [("2023-03", 1), ("2023-07", 2), ("2023-10", 1)]:
         lead = next(l for l in leads if ym(l["acquired"]) == m and l["status"] in ("contacted", "nurturing"))
         lead["first_contact"] = lead["assigned"] + timedelta(days=late, hours=1)
-        if m == "2023-10":
+        if m == "2023-10":  # a high-value lead (table 4: 高价值线索跟进不及时)
             grading_fields(lead, 300_000_000, True, 85)
     graded = [l for l in leads if l["annual_revenue"] and l["status"] == "nurturing" and not l["grade"]
               and ym(l["acquired"]) not in ("2023-03", "2023-07", "2023-10")]
@@ -917,11 +937,35 @@ def generate():
     hi = next(l for l in graded if l is not lo)
     grading_fields(hi, 200_000_000, True, 80)
     hi["grade"] = "medium"
-    fixed = [l for l in leads if l.get("_fixed")]
+
+
+def number_leads(leads):
+    """LX001 and LX002 are the template's rows; the others are numbered in order of acquisition."""
+    fixed = sorted((l for l in leads if l.get("_fixed")), key=lambda l: l["_fixed"])
     rest = sorted((l for l in leads if not l.get("_fixed")), key=lambda l: (l["acquired"], l["assigned"] or datetime.max))
-    for i, l in enumerate(sorted(fixed, key=lambda l: l["_fixed"]) + rest, 1):
+    for i, l in enumerate(fixed + rest, 1):
         l["_id"] = f"LX{i:03d}"
-    for key, (cust, p) in by_key.items():  # deals
+
+
+def a_tech_details(deal):
+    """SPEC §7 table 3, word for word."""
+    for e in deal["stages"]:
+        e["owner"] = "lisi"
+    deal["activities"] = [act(D("2023-10-09"), "call", "展会后电话回访，约定现场调研"),
+                          act(D("2023-10-12"), "visit", "产线现场调研，确认人工上下料痛点"),
+                          act(D("2023-10-18"), "meeting", "方案汇报会（采购、技术、副总参加）"),
+                          act(D("2023-10-19"), "email", "发送会议纪要及修订方案"),
+                          act(D("2023-10-24"), "meeting", "商务谈判：分期交付与质保条款")]
+    prop, neg = (next(x for x in deal["stages"] if x["stage"] == s) for s in ("proposal", "negotiation"))
+    prop["presented"], prop["minutes_sent"] = datetime(2023, 10, 18, 14), datetime(2023, 10, 19, 10)
+    prop["actions"], prop["outputs"] = ["方案评审通过", "客户无异议"], ["定制化解决方案书", "方案沟通会议纪要"]
+    neg["actions"] = ["价格达成一致", "合同已签"]
+    deal["extra"] = {"contract_no": "HDKH-2023-118"}
+
+
+def make_deals(by_key):
+    deals = []
+    for key, (cust, p) in by_key.items():
         lead = cust["_lead"] if "same" not in p.kw else None
         deal = build_deal(p, lead)
         start = lead["acquired"] if lead else D(p.kw["start"])
@@ -929,25 +973,17 @@ def generate():
         needs = (lead or {}).get("needs") or INDUSTRIES[p.industry].needs
         deal["title"] = {"a-tech": "自动化升级项目", "b-group": "供应链管理平台项目"}.get(key) or \
             needs[0] + ("二期项目" if "same" in p.kw else rng.choice(["项目", "一期项目", "建设项目", "改造项目"]))
-        deal["customer"], deal["_cust"], deal["_key"] = cust["_co"].slug, cust, key
+        deal["customer"], deal["_cust"] = cust["_co"].slug, cust
         if key == "a-tech":
-            for e in deal["stages"]:
-                e["owner"] = "lisi"
-            deal["activities"] = [act(D("2023-10-09"), "call", "展会后电话回访，约定现场调研"),
-                                  act(D("2023-10-12"), "visit", "产线现场调研，确认人工上下料痛点"),
-                                  act(D("2023-10-18"), "meeting", "方案汇报会（采购、技术、副总参加）"),
-                                  act(D("2023-10-19"), "email", "发送会议纪要及修订方案"),
-                                  act(D("2023-10-24"), "meeting", "商务谈判：分期交付与质保条款")]
-            e, neg = (next(x for x in deal["stages"] if x["stage"] == s) for s in ("proposal", "negotiation"))
-            e["presented"], e["minutes_sent"] = datetime(2023, 10, 18, 14), datetime(2023, 10, 19, 10)
-            e["actions"], e["outputs"] = ["方案评审通过", "客户无异议"], ["定制化解决方案书", "方案沟通会议纪要"]
-            neg["actions"] = ["价格达成一致", "合同已签"]
-            deal["extra"] = {"contract_no": "HDKH-2023-118"}
+            a_tech_details(deal)
         deals.append(deal)
         by_key[key] = (cust, p, deal)
     for m, target in [("2022-10", 89), ("2023-09", 90), ("2023-10", 88)]:
         fix_satisfaction(deals, m, target)
-    write_pipeline()
+    return deals
+
+
+def write_leads(leads):
     for l in leads:
         out = {k: l.get(k) for k in ["source", "acquired", "company", "industry", "region", "contact", "needs",
                                      "owner", "assigned", "first_contact", "status", "invalid_reason"]}
@@ -956,29 +992,34 @@ def generate():
             out.update({k: l[k] for k in ["annual_revenue", "budget_confirmed", "match", "grade"]})
         out["extra"] = l.get("extra")
         write_toml(f"leads/{l['_id']}.toml", out, f"{l['_id']} · {l['company']}")
+
+
+def write_customers(customers, deals):
     for slug, c in customers.items():
         c["lead"] = c["_lead"]["_id"] if c["_lead"] else None
         cdeals = [d for d in deals if d["customer"] == slug]
         c["progress"] = SPECIAL[slug]["progress"] if slug in SPECIAL else progress_of(cdeals[-1])
         write_md(f"customers/{slug}.md", c, customer_body(c, cdeals))
+
+
+def write_deals(deals):
     for d in deals:
         out = {k: v for k, v in d.items() if not k.startswith("_")}
-        out["extra"] = out.pop("extra", None)
+        out["extra"] = out.pop("extra", None)  # last in the file
         write_toml(f"deals/{d['_id']}.toml", out, f"{d['_id']} · {d['_cust']['name']} · {d['title']}")
-    for m in MONTHS:
-        month_file(m, leads, deals)
+
+
+def write_cases(by_key):
     for suffix, key, result, stage, author, share, title, tags, lessons, impr, story in CASES:
         cust, p, deal = by_key[key]
         title = title.format(short=cust["_co"].short)
-        cid = f"{cust['_co'].slug}-{suffix}"
         when = D("2023-10-30") if key == "a-tech" else D("2023-10-20") if suffix == "collection" else \
             min(AS_OF, deal["closed"] + days(rng.randint(3, 10)))
         fm = {"title": title, "date": when, "result": result, "deal": deal["_id"], "stage": stage, "tags": tags,
               "lessons": lessons, "improvements": impr, "author": author, "shareable": share}
         lead_acq = cust["_lead"]["acquired"] if cust["_lead"] else None
-        write_md(f"cases/{cid}.md", fm, case_body(title, story, deal, cust, lead_acq, lessons, impr, result))
-    print(f"wrote {len(leads)} leads, {len(customers)} customers, {len(deals)} deals, {len(MONTHS)} months, "
-          f"{len(CASES)} cases to {DATA}")
+        write_md(f"cases/{cust['_co'].slug}-{suffix}.md", fm,
+                 case_body(title, story, deal, cust, lead_acq, lessons, impr, result))
 
 
 def write_pipeline():
@@ -992,6 +1033,30 @@ def write_pipeline():
                      "closing": i == "negotiation", "outputs": o, "probability": pr} for i, n, e, o, pr in STAGES],
          "grading": GRADING}
     write_toml("pipeline.toml", d, "华东大客户部 · 销售流程配置（salesbook）")
+
+
+def generate():
+    for sub in ["pipeline.toml", "leads", "customers", "deals", "months", "cases"]:  # what this script owns
+        path = DATA / sub
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+    leads, customers, by_key = planned_records()
+    for m, n in LEADS_PER_MONTH.items():
+        leads += random_leads(m, n - sum(1 for l in leads if ym(l["acquired"]) == m))
+    intended_lead_warnings(leads)
+    number_leads(leads)
+    deals = make_deals(by_key)
+    write_pipeline()
+    write_leads(leads)
+    write_customers(customers, deals)
+    write_deals(deals)
+    for m in MONTHS:
+        month_file(m, leads, deals)
+    write_cases(by_key)
+    print(f"wrote {len(leads)} leads, {len(customers)} customers, {len(deals)} deals, {len(MONTHS)} months, "
+          f"{len(CASES)} cases to {DATA}")
 
 
 # ---------------------------------------------------------------- verify (reads only the files)
@@ -1029,7 +1094,8 @@ def kpis(db, m, as_of):
     def mean(xs):
         return Fraction(sum(xs), len(xs)) if xs else None
 
-    return {"lead_conversion_rate": (mean([k in converted for k in acquired]), f"{sum(k in converted for k in acquired)}/{len(acquired)}"),
+    hits = [k in converted for k in acquired]
+    return {"lead_conversion_rate": (mean(hits), f"{sum(hits)}/{len(hits)}"),
             "avg_deal_cycle_days": (mean(cyc), "+".join(map(str, cyc))),
             "avg_deal_size": (mean([d["amount"] for d in wm]), f"{sum(d['amount'] for d in wm)}/{len(wm)}"),
             "satisfaction": (mean(sat), "+".join(map(str, sat))),
@@ -1057,170 +1123,18 @@ def verify():
             good = v == Fraction(e)
             ok &= good
             tgt = db.months.get(m, {}).get("targets", {}).get(k)
-            print(f"{k:22} {m:8} {float(v):>9g} {e:>9} {str(tgt):>8}  {why}{'' if good else '   <-- MISMATCH'}")
+            shown = "—" if v is None else f"{float(v):g}"
+            print(f"{k:22} {m:8} {shown:>9} {e:>9} {str(tgt):>8}  {why}{'' if good else '   <-- MISMATCH'}")
     for m, mf in db.months.items():
         for a in mf.get("assert", []):
-            v = kpis(db, m, as_of)[a["kpi"]][0]
-            good = abs(v - a["equals"]) <= a.get("tolerance", 0)
+            v = kpis(db, m, as_of).get(a["kpi"], (None,))[0]
+            good = v is not None and "equals" in a and abs(v - a["equals"]) <= a.get("tolerance", 0)
             ok &= good
             print(f"assert {m} {a['kpi']} = {a['equals']}: actual {v} {'ok' if good else '<-- FAILS'}")
-    errors, warnings = lint(db, as_of)
-    print(f"\nlint: {len(errors)} errors, {len(warnings)} warnings (all intended)")
-    for w in errors + warnings:
-        print("  " + w)
-    counts = {k: len(getattr(db, k)) for k in ["leads", "customers", "deals", "months", "cases"]}
-    print("counts:", counts)
-    if not ok or errors:
+    print("counts:", {k: len(getattr(db, k)) for k in ["leads", "customers", "deals", "months", "cases"]})
+    if not ok:
         sys.exit("verification FAILED")
-    print("verification passed")
-
-
-# ---------------------------------------------------------------- lint (a small subset of `salesbook check`)
-FIELDS = {
-    "lead": "source acquired company industry contact needs owner assigned first_contact status invalid_reason "
-            "annual_revenue budget_confirmed match grade region extra",
-    "customer": "name industry annual_revenue employees owner lead priority pain_points decision_chain progress "
-                "decision_makers risks extra",
-    "deal": "customer title owner lead amount expected_close status closed lost_reason stages activities payments "
-            "visits extra",
-    "stage": "stage entered completed actions outputs owner presented minutes_sent",
-    "month": "targets analysis assert plan extra",
-    "case": "title date result deal industry stage tags lessons improvements author shareable extra",
-}
-PHONE_RUN = re.compile(r"[0-9+()][0-9 +()\-]{4,18}[0-9]")
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-
-
-def entry_ends(deal, lead_acq, order, closing):
-    """SPEC §2.4: (entry, end, ongoing) per stage entry, with the implicit lead entry."""
-    es = list(deal.get("stages", []))
-    if lead_acq and (not es or es[0]["stage"] != "lead"):
-        es.insert(0, {"stage": "lead", "entered": lead_acq, "implicit": True})
-    ci = order.index(closing)
-    pre = [i for i, e in enumerate(es) if order.index(e["stage"]) <= ci]
-    closed = deal.get("closed") if deal["status"] in ("won", "lost") else None
-    out = []
-    for i, e in enumerate(es):
-        if e.get("completed"):
-            out.append((e, e["completed"], False))
-        elif closed and pre and i == pre[-1]:
-            out.append((e, closed, False))
-        elif i + 1 < len(es):
-            out.append((e, es[i + 1]["entered"], False))
-        else:
-            out.append((e, AS_OF, True))
-    return out
-
-
-def lint(db, as_of):
-    errs, warns = [], []
-    sla = db.pipe["sla"]
-    stages = {s["id"]: s for s in db.pipe["stages"]}
-    order = [s["id"] for s in db.pipe["stages"]]
-    closing = next(s["id"] for s in db.pipe["stages"] if s.get("closing"))
-    owners = {o["id"] for o in db.pipe["owners"]}
-    channels = {c["id"] for c in db.pipe["channels"]}
-
-    def fields(kind, name, rec):
-        errs.extend(f"error {name}: unknown field `{k}`" for k in rec if k not in FIELDS[kind].split())
-
-    def future(name, what, d):
-        if d is not None and (d.date() if isinstance(d, datetime) else d) > as_of:
-            warns.append(f"warning {name}: {what} {d} is after the as-of date")
-
-    for k, l in db.leads.items():
-        n = f"leads/{k}.toml"
-        fields("lead", n, l)
-        if l["owner"] not in owners or l["source"] not in channels:
-            errs.append(f"error {n}: dangling owner/channel")
-        if l["status"] == "invalid" and not l.get("invalid_reason"):
-            errs.append(f"error {n}: invalid lead without reason")
-        for v in [l["contact"].get("phone")] if l["contact"].get("phone") else []:
-            if not (6 <= len(v) <= 20 and re.fullmatch(r"[0-9 +()\-]+", v) and sum(ch.isdigit() for ch in v) >= 6):
-                errs.append(f"error {n}: bad phone {v}")
-        a, f = l.get("assigned"), l.get("first_contact")
-        limit = timedelta(hours=sla["first_contact_hours"])
-        if a and ((f and f - a > limit) or (not f and a + limit < datetime.combine(as_of, datetime.max.time()))):
-            warns.append(f"warning {n}: first contact {f} later than {sla['first_contact_hours']} h after {a}")
-        if l.get("grade") and l["grade"] != rule_grade(l, db.pipe["grading"]):
-            warns.append(f"warning {n}: manual grade `{l['grade']}` but the rules say `{rule_grade(l, db.pipe['grading'])}`")
-        for what in ["acquired", "assigned", "first_contact"]:
-            future(n, what, l.get(what))
-    for k, c in db.customers.items():
-        fields("customer", f"customers/{k}.md", c)
-        if c["owner"] not in owners or (c.get("lead") and c["lead"] not in db.leads):
-            errs.append(f"error customers/{k}.md: dangling owner/lead")
-    for k, d in db.deals.items():
-        n = f"deals/{k}.toml"
-        fields("deal", n, d)
-        cust = db.customers.get(d["customer"])
-        if cust is None or d["owner"] not in owners:
-            errs.append(f"error {n}: dangling customer/owner")
-            continue
-        lead = d.get("lead") or cust.get("lead")
-        es = entry_ends(d, db.leads[lead]["acquired"] if lead else None, order, closing)
-        idx = [order.index(e["stage"]) for e, _, _ in es]
-        if idx != sorted(set(idx)) or any(es[i][0]["entered"] > es[i + 1][0]["entered"] for i in range(len(es) - 1)):
-            errs.append(f"error {n}: stages out of order")
-        for s in [s for s in order if stages[s].get("core")]:
-            if idx and max(idx) > order.index(s) and order.index(s) not in idx:
-                errs.append(f"error {n}: core stage {s} skipped")
-        if d["status"] == "won" and not (d.get("amount") is not None and d.get("closed") and order.index(closing) in idx):
-            errs.append(f"error {n}: won deal incomplete")
-        if d["status"] == "lost" and not (d.get("closed") and d.get("lost_reason")):
-            errs.append(f"error {n}: lost deal without closed/reason")
-        if sum(p["amount"] for p in d.get("payments", [])) > (d.get("amount") or 0):
-            errs.append(f"error {n}: payments exceed amount")
-        acts = d.get("activities", [])
-        events = [a["date"] for a in acts] + [v["date"] for v in d.get("visits", [])] + \
-                 [p["received"] for p in d.get("payments", []) if "received" in p]
-        for e, end, ong in es:
-            fields("stage", n, {k2: v for k2, v in e.items() if k2 != "implicit"})
-            if e.get("completed") and e["completed"] < e["entered"]:
-                errs.append(f"error {n}: {e['stage']} completed before entered")
-            if d.get("closed") and order.index(e["stage"]) > order.index(closing) and e["entered"] < d["closed"]:
-                errs.append(f"error {n}: {e['stage']} entered before closed")
-            if e.get("implicit"):
-                continue
-            events += [e["entered"]] + ([e["completed"]] if e.get("completed") else [])
-            for o in stages[e["stage"]]["outputs"]:
-                if o not in e.get("outputs", []):
-                    warns.append(f"warning {n}: {e['stage']} entry lacks expected output 《{o}》")
-            if e["stage"] == "nurture":
-                weeks = max(1, math.ceil((min(end, as_of) - e["entered"]).days / 7))
-                cnt = sum(e["entered"] <= a["date"] <= end for a in acts)
-                if cnt < weeks * sla["nurture_interactions_per_week"]:
-                    warns.append(f"warning {n}: nurture has {cnt} interactions in {weeks} started weeks")
-            if e.get("presented") and e.get("minutes_sent") and \
-                    e["minutes_sent"] - e["presented"] > timedelta(hours=sla["minutes_hours"]):
-                warns.append(f"warning {n}: minutes sent {e['minutes_sent'] - e['presented']} after the presentation")
-        for what in events + ([d["closed"]] if d.get("closed") else []):
-            future(n, "event", what)
-        past = [x for x in events if x <= as_of]
-        if d["status"] == "open" and past and (as_of - max(past)).days > sla["stale_days"]:
-            warns.append(f"warning {n}: open deal stale, last event {max(past)}")
-        for p in d.get("payments", []):
-            if "received" not in p and p["due"] < as_of:
-                warns.append(f"warning {n}: {p['kind']} payment of {p['amount']} due {p['due']} is overdue")
-        for v in d.get("visits", []):
-            if not 0 <= v.get("satisfaction", 0) <= 100:
-                errs.append(f"error {n}: satisfaction out of range")
-    for k, mf in db.months.items():
-        fields("month", f"months/{k}.md", mf)
-        bad = [x for x in list(mf.get("targets", {})) + list(mf.get("analysis", {})) if x not in TARGET_KEYS]
-        if not re.fullmatch(r"\d{4}-\d{2}", k) or bad:
-            errs.append(f"error months/{k}.md: bad stem or KPI key {bad}")
-        if any(p["owner"] not in owners for p in mf.get("plan", [])):
-            errs.append(f"error months/{k}.md: dangling plan owner")
-    for k, (c, body) in db.cases.items():
-        fields("case", f"cases/{k}.md", c)
-        if c.get("deal") not in db.deals or c.get("author") not in owners or c.get("stage") not in stages:
-            errs.append(f"error cases/{k}.md: dangling deal/author/stage")
-        hits = [m.group() for m in PHONE_RUN.finditer(body) if sum(ch.isdigit() for ch in m.group()) >= 6]
-        hits += [m.group() for m in EMAIL.finditer(body)]
-        if hits:
-            warns.append(f"warning cases/{k}.md: personal data in the case body: {hits}")
-    return errs, warns
+    print("verification passed (`salesbook check` lists the intended warnings)")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 //! A loaded and checked data repository: the entry point every command shares.
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
@@ -14,14 +15,23 @@ pub struct Book {
     pub metrics: Metrics,
     /// Every diagnostic of loading and checking, sorted by file and position.
     pub diagnostics: Diagnostics,
+    /// How long each phase took, in order.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 impl Book {
     /// Loads and checks `dir`. The as-of date is `as_of` if given, else the
     /// config's `as_of`, else today in the team's time zone.
     pub fn load(dir: &Path, as_of: Option<NaiveDate>) -> std::io::Result<Book> {
+        let mut timings = Vec::new();
+        let mut clock = Instant::now();
+        let mut lap = |name| {
+            timings.push((name, clock.elapsed()));
+            clock = Instant::now();
+        };
         let (repo, mut diagnostics) = crate::load::load(dir)?;
         let index = Index::new(&repo);
+        lap("load");
         let team = &repo.config().team;
         let date = as_of.or(team.as_of).unwrap_or_else(|| {
             chrono::Utc::now()
@@ -29,13 +39,16 @@ impl Book {
                 .date_naive()
         });
         let metrics = Metrics::compute(&repo, &index, date);
+        lap("metrics");
         diagnostics.extend(crate::check::check(&repo, &index, &metrics).0);
         diagnostics.sort(&repo.sources);
+        lap("check");
         Ok(Book {
             repo,
             index,
             metrics,
             diagnostics,
+            timings,
         })
     }
 }

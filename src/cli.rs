@@ -47,6 +47,9 @@ pub struct Global {
     /// Print errors only: no warnings, no summary
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Print how long each phase took (to stderr)
+    #[arg(long, global = true)]
+    pub timings: bool,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,6 +136,11 @@ fn load(global: &Global) -> Result<Book, i32> {
     })?;
     if global.strict {
         book.diagnostics.make_strict();
+    }
+    if global.timings {
+        for (phase, took) in &book.timings {
+            eprintln!("timing: {phase:<8} {:>8.2} ms", took.as_secs_f64() * 1000.0);
+        }
     }
     Ok(book)
 }

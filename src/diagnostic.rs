@@ -1,8 +1,6 @@
 //! Diagnostics: what is wrong with the data, where, and how to report it.
 
-use std::fmt::Write as _;
-
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use serde::Serialize;
 
 use crate::source::{FileId, Sources, Span};
@@ -138,7 +136,7 @@ pub fn render_human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
     };
     let title = level.primary_title(d.message.as_str()).id(d.code);
     let group = if file.text.is_empty() {
-        Group::with_title(title)
+        title.element(Origin::path(file.rel_path.as_str()))
     } else {
         // Show only the lines the span covers, not the whole file.
         let first = file.line_range(d.span.start);
@@ -171,11 +169,7 @@ pub fn render_human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
     } else {
         Renderer::plain()
     };
-    let mut out = renderer.render(&report);
-    if file.text.is_empty() {
-        let _ = write!(out, "\n  --> {}", file.rel_path);
-    }
-    out
+    renderer.render(&report)
 }
 
 /// "2 errors, 5 warnings in 137 files"

@@ -354,7 +354,6 @@ fixture!(
 );
 // [targets] conversion_rate = 0.15: the key is at fault.
 fixture!(
-    #[ignore = "src bug: every [targets]/[analysis] key is also reported as unknown-field, and unknown-kpi points at the value instead of the key"]
     unknown_kpi_in_targets,
     "unknown-kpi-target",
     [("error", "unknown-kpi", "months/2023-10.md", 3, 1)]
@@ -485,7 +484,6 @@ fn valid_repository_is_clean() {
 }
 
 #[test]
-#[ignore = "src bug: every [targets]/[analysis] key is reported as unknown-field"]
 fn month_targets_and_analysis_are_accepted() {
     let tmp = tempfile::tempdir().unwrap();
     copy_dir(&fixture("valid"), tmp.path());

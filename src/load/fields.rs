@@ -89,17 +89,21 @@ pub fn type_name(v: &DeValue) -> &'static str {
     }
 }
 
-/// "did you mean `source`?" for a misspelt name, if one is close.
+/// "did you mean `source`?" for a misspelt name, if one is close. A candidate that
+/// contains the given name (or is contained in it) wins over mere similarity.
 pub fn did_you_mean<'a>(
     given: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(given, c), c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| format!("did you mean `{c}`?"))
+        .map(|c| {
+            let contains = given.len() >= 3 && (c.contains(given) || given.contains(c));
+            (contains, strsim::jaro_winkler(given, c), c)
+        })
+        .filter(|(contains, score, _)| *contains || *score > 0.8)
+        .max_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(b.2.cmp(a.2)))
+        .map(|(_, _, c)| format!("did you mean `{c}`?"))
 }
 
 /// One TOML table of a record (the record itself or a nested table).

@@ -156,11 +156,14 @@ fn walk(dir: &Path) -> std::io::Result<Vec<Found>> {
     let mut found = Vec::new();
     for kind in Kind::ALL {
         let root = dir.join(kind.folder());
-        if !root.is_dir() {
+        // A record folder that is a symlink is not followed either.
+        let is_real_dir = std::fs::symlink_metadata(&root).is_ok_and(|m| m.is_dir());
+        if !is_real_dir {
             continue;
         }
         let walker = walkdir::WalkDir::new(&root)
             .follow_links(false)
+            .follow_root_links(false)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
@@ -208,6 +211,16 @@ fn read(path: &Path, rel: String) -> (SourceFile, Result<(), Option<Diagnostic>>
         text: String::new(),
     };
     let placeholder = FileId(0);
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        let d = Diagnostic::error(
+            "read-error",
+            placeholder,
+            0..0,
+            "the file is a symbolic link, and salesbook does not follow links",
+        )
+        .with_hint("keep the data files themselves in the data folder");
+        return (file, Err(Some(d)));
+    }
     let result = match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => {

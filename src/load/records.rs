@@ -342,6 +342,16 @@ pub fn deal(cx: &mut Cx, root: &DeTable, meta: Meta) -> Option<Deal> {
     (!cx.failed).then_some(deal)
 }
 
+/// The keys of a free-form table with their absolute spans, in file order.
+fn keys_of(cx: &Cx, t: &Table) -> Vec<(String, Span)> {
+    let mut keys: Vec<_> = t
+        .entries()
+        .map(|(k, _)| (k.get_ref().to_string(), cx.abs(k.span())))
+        .collect();
+    keys.sort_by_key(|(_, span)| span.start);
+    keys
+}
+
 pub fn month(cx: &mut Cx, root: &DeTable, meta: Meta, body: &str) -> Option<Month> {
     let t = Table::new(
         cx,
@@ -353,20 +363,18 @@ pub fn month(cx: &mut Cx, root: &DeTable, meta: Meta, body: &str) -> Option<Mont
     let mut targets = Vec::new();
     if let Some((tt, span)) = t.table(cx, "targets", false) {
         let tt = Table::free(tt, span, "[targets]");
-        let keys: Vec<_> = tt.entries().map(|(k, _)| k.get_ref().to_string()).collect();
-        for key in keys {
+        for (key, span) in keys_of(cx, &tt) {
             if let Some(n) = tt.number(cx, &key, false) {
-                targets.push((Sp::new(key, n.span), n.value));
+                targets.push((Sp::new(key, span), n.value));
             }
         }
     }
     let mut analysis = Vec::new();
     if let Some((at, span)) = t.table(cx, "analysis", false) {
         let at = Table::free(at, span, "[analysis]");
-        let keys: Vec<_> = at.entries().map(|(k, _)| k.get_ref().to_string()).collect();
-        for key in keys {
+        for (key, span) in keys_of(cx, &at) {
             if let Some(s) = at.string(cx, &key, false) {
-                analysis.push((Sp::new(key, s.span), s.value));
+                analysis.push((Sp::new(key, span), s.value));
             }
         }
     }
