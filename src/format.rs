@@ -18,6 +18,15 @@ pub fn trim_number(x: f64, decimals: usize) -> String {
     if s == "-0" { "0".into() } else { s }
 }
 
+/// A number as written in a record, unrounded: no trailing `.0` on whole numbers.
+pub fn plain(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
 /// A fraction as a percentage: 0.857142 → "85.7%".
 pub fn percent(x: f64) -> String {
     format!("{}%", trim_number(x * 100.0, 1))

@@ -5,6 +5,7 @@
 //! (diagnostics) → [`metrics`] (pure functions) → output.
 
 pub mod book;
+pub mod chart;
 pub mod check;
 pub mod cli;
 pub mod diagnostic;

@@ -1,6 +1,7 @@
 //! Deal rules: process order, dates, core stages, closing, payments, outputs.
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::format::plain as fmt_num;
 use crate::model::*;
 
 pub fn check(repo: &Repo, index: &Index, out: &mut Diagnostics) {
@@ -248,13 +249,4 @@ fn stage_list(config: &Config) -> String {
         .map(|s| s.id.as_str())
         .collect::<Vec<_>>()
         .join(" → ")
-}
-
-/// Amounts as written: no trailing `.0` for whole numbers.
-pub fn fmt_num(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
 }

@@ -2,8 +2,8 @@
 //! overdue payments — and month assertions. The figures come from `metrics`;
 //! this only says where they point and how to word them.
 
-use crate::check::deals::fmt_num;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::format::plain as fmt_num;
 use crate::metrics::{Metrics, SlaOutcome, SlaStatus};
 use crate::model::Repo;
 

@@ -1,0 +1,1102 @@
+//! Charts as inline SVG, rendered at build time (SPEC §5): no JavaScript, no chart crate.
+//!
+//! Every function is pure and returns one `<svg>` element with `role="img"`, a `<title>` and a
+//! `<desc>` (the text alternative: the figures in words), a `viewBox` and `width="100%"` so it
+//! scales with its container, and the page's font (`font-family="inherit"`, so CJK labels render
+//! in the page font). Elements carry class names (`.bar`, `.series-0`, `.target`, `.axis`, `.grid`,
+//! `.label`, `.value`, `.step`, `.box`, …) for CSS; the inline presentation attributes are only
+//! defaults, which any CSS rule overrides. Text is drawn in `currentColor`.
+//!
+//! Every piece of text is XML-escaped (labels are user data); non-finite numbers are treated as
+//! missing, so no `NaN` or `inf` ever reaches the output. A chart without any figure is a small
+//! SVG saying [`Words::no_data`].
+
+use std::fmt::Write as _;
+
+use unicode_width::UnicodeWidthStr;
+
+use crate::format::{NULL, percent, trim_number};
+use crate::model::Language;
+
+/// The few words charts write themselves; the caller localises them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Words<'a> {
+    pub no_data: &'a str,
+    pub target: &'a str,
+    pub conversion: &'a str,
+    pub median: &'a str,
+    pub min: &'a str,
+    pub max: &'a str,
+}
+
+impl Words<'static> {
+    pub const EN: Words<'static> = Words {
+        no_data: "No data",
+        target: "target",
+        conversion: "conversion",
+        median: "median",
+        min: "min",
+        max: "max",
+    };
+    pub const ZH: Words<'static> = Words {
+        no_data: "暂无数据",
+        target: "目标",
+        conversion: "转化率",
+        median: "中位数",
+        min: "最小",
+        max: "最大",
+    };
+
+    pub fn for_language(language: Language) -> Self {
+        match language {
+            Language::Zh => Self::ZH,
+            Language::En => Self::EN,
+        }
+    }
+}
+
+/// A distribution summary for [`box_plot`] (e.g. days spent in a stage).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BoxStats {
+    pub min: f64,
+    pub q1: f64,
+    pub median: f64,
+    pub q3: f64,
+    pub max: f64,
+    pub p90: Option<f64>,
+    pub n: usize,
+}
+
+/// Formats a value for display (axis ticks, value labels, the text alternative).
+pub type Fmt<'a> = &'a dyn Fn(f64) -> String;
+
+const W: f64 = 640.0;
+const FONT: f64 = 12.0;
+/// Longer category labels are shortened with "…" (the text alternative keeps them whole).
+const LABEL_MAX: f64 = 180.0;
+const PALETTE: [&str; 6] = [
+    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1",
+];
+const TEXT: &str = r#"fill="currentColor""#;
+
+macro_rules! w {
+    ($out:expr, $($arg:tt)*) => {{ let _ = write!($out, $($arg)*); }};
+}
+
+/// Escapes text for XML content and attribute values, and drops characters XML 1.0 forbids.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(' '),
+            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// "Nice" axis ticks covering `lo..=hi` (Heckbert's algorithm): steps of 1, 2 or 5 × 10ⁿ,
+/// about `count` of them. 0..=87 → 0, 20, 40, 60, 80, 100. Empty for non-finite bounds.
+pub fn nice_ticks(lo: f64, hi: f64, count: usize) -> Vec<f64> {
+    if !lo.is_finite() || !hi.is_finite() {
+        return Vec::new();
+    }
+    let (lo, hi) = if lo <= hi { (lo, hi) } else { (hi, lo) };
+    let (lo, hi) = match (lo == hi, lo == 0.0) {
+        (false, _) => (lo, hi),
+        (true, true) => (0.0, 1.0),
+        (true, false) => (lo - lo.abs() / 2.0, hi + hi.abs() / 2.0),
+    };
+    let count = count.max(2);
+    let mut step = nice_number(nice_number(hi - lo, false) / (count - 1) as f64, true);
+    // Heckbert can overshoot by a tick or two; widen the step (1 → 2 → 5 → 10) until it fits.
+    for _ in 0..4 {
+        if ((hi / step).ceil() - (lo / step).floor()) as usize <= count {
+            break;
+        }
+        let p = 10f64.powf(step.log10().floor());
+        let m = step / p;
+        let next = if m < 1.5 {
+            2.0
+        } else if m < 3.5 {
+            5.0
+        } else if m < 7.5 {
+            10.0
+        } else {
+            20.0
+        };
+        step = next * p;
+    }
+    // Round to the step's precision so 3 × 0.1 is 0.3, not 0.30000000000000004.
+    let scale = 10f64.powi((-step.log10().floor()).max(0.0) as i32);
+    let (first, last) = ((lo / step).floor() as i64, (hi / step).ceil() as i64);
+    // Degenerate ranges (subnormal or near f64::MAX) fall back to the bounds themselves.
+    if !step.is_normal() || last - first > 20 {
+        return vec![lo, hi];
+    }
+    let ticks: Vec<f64> = (first..=last)
+        .map(|i| match scale.is_finite() {
+            true => (i as f64 * step * scale).round() / scale,
+            false => i as f64 * step,
+        })
+        .collect();
+    match ticks.len() >= 2 && ticks.iter().all(|t| t.is_finite()) {
+        true => ticks,
+        false => vec![lo, hi],
+    }
+}
+
+fn nice_number(x: f64, round: bool) -> f64 {
+    let exp = x.log10().floor();
+    let f = x / 10f64.powf(exp);
+    let nice = match (round, f) {
+        (true, f) if f < 1.5 => 1.0,
+        (true, f) if f < 3.0 => 2.0,
+        (true, f) if f < 7.0 => 5.0,
+        (false, f) if f <= 1.0 => 1.0,
+        (false, f) if f <= 2.0 => 2.0,
+        (false, f) if f <= 5.0 => 5.0,
+        _ => 10.0,
+    };
+    nice * 10f64.powf(exp)
+}
+
+fn finite(v: Option<f64>) -> Option<f64> {
+    v.filter(|x| x.is_finite())
+}
+
+/// A coordinate: one decimal at most, never NaN.
+fn n(v: f64) -> String {
+    if v.is_finite() {
+        trim_number(v, 1)
+    } else {
+        "0".into()
+    }
+}
+
+/// Estimated rendered width (generous): CJK characters about 1.2em, Latin ones 0.6em.
+fn text_width(s: &str) -> f64 {
+    s.width() as f64 * FONT * 0.6
+}
+
+/// Shortens a label to fit `max` px, ending it with "…".
+fn fit(s: &str, max: f64) -> String {
+    if text_width(s) <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for c in s.chars() {
+        if text_width(&out) + text_width(&c.to_string()) + text_width("…") > max {
+            break;
+        }
+        out.push(c);
+    }
+    out + "…"
+}
+
+/// The width of a column of category labels, drawn right-aligned at its edge minus 8.
+fn label_column<'a>(labels: impl IntoIterator<Item = &'a str>) -> f64 {
+    widest(labels, LABEL_MAX) + 16.0
+}
+
+/// The widest of some labels, capped.
+fn widest<'a>(labels: impl IntoIterator<Item = &'a str>, cap: f64) -> f64 {
+    labels
+        .into_iter()
+        .map(text_width)
+        .fold(0.0, f64::max)
+        .min(cap)
+}
+
+/// A linear map from a value domain to pixels.
+#[derive(Clone, Copy)]
+struct Scale {
+    d0: f64,
+    d1: f64,
+    r0: f64,
+    r1: f64,
+}
+
+impl Scale {
+    fn at(&self, v: f64) -> f64 {
+        let span = self.d1 - self.d0;
+        let t = if span == 0.0 {
+            0.0
+        } else {
+            (v - self.d0) / span
+        };
+        self.r0 + t * (self.r1 - self.r0)
+    }
+}
+
+/// The value domain of a chart: always includes zero; `[0, 1]` when everything is zero.
+fn domain(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (lo, hi) = values.fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    if lo == hi { (0.0, 1.0) } else { (lo, hi) }
+}
+
+struct Svg(String);
+
+impl Svg {
+    fn open(kind: &str, title: &str, desc: &str, height: f64) -> Svg {
+        let mut s = String::new();
+        w!(
+            s,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{kind}" viewBox="0 0 {} {}" width="100%" role="img" aria-label="{t}" font-family="inherit" font-size="{FONT}"><title>{t}</title><desc>{}</desc>"#,
+            n(W),
+            n(height),
+            escape(desc),
+            t = escape(title),
+        );
+        Svg(s)
+    }
+
+    fn text(&mut self, x: f64, y: f64, anchor: &str, class: &str, s: &str) {
+        w!(
+            self.0,
+            r#"<text class="{class}" x="{}" y="{}" dy="0.35em" text-anchor="{anchor}" {TEXT}>{}</text>"#,
+            n(x),
+            n(y),
+            escape(s)
+        );
+    }
+
+    fn line(&mut self, (x1, y1): (f64, f64), (x2, y2): (f64, f64), class: &str, style: &str) {
+        w!(
+            self.0,
+            r#"<line class="{class}" x1="{}" y1="{}" x2="{}" y2="{}" {style}/>"#,
+            n(x1),
+            n(y1),
+            n(x2),
+            n(y2)
+        );
+    }
+
+    /// A rectangle spanning `x0..x1` (either order), with a hover tooltip.
+    fn rect(&mut self, (x0, x1): (f64, f64), y: f64, h: f64, class: &str, fill: &str, tip: &str) {
+        w!(
+            self.0,
+            r#"<rect class="{class}" x="{}" y="{}" width="{}" height="{}" fill="{fill}"><title>{}</title></rect>"#,
+            n(x0.min(x1)),
+            n(y),
+            n((x1 - x0).abs()),
+            n(h),
+            escape(tip)
+        );
+    }
+
+    fn finish(mut self) -> String {
+        self.0.push_str("</svg>");
+        self.0
+    }
+}
+
+const GRID: &str = r#"stroke="currentColor" stroke-opacity="0.12""#;
+const AXIS: &str = r#"stroke="currentColor" stroke-opacity="0.45""#;
+
+fn no_data(words: &Words, title: &str, kind: &str) -> String {
+    let mut svg = Svg::open(&format!("{kind} chart-empty"), title, words.no_data, 48.0);
+    svg.text(W / 2.0, 24.0, "middle", "no-data", words.no_data);
+    svg.finish()
+}
+
+/// A path through `vals` at `x(i)`, `y(v)`, broken at missing values. With `lone_ticks`, a value
+/// between two gaps becomes a short horizontal tick (a line needs two points).
+fn path_d(vals: &[Option<f64>], x: impl Fn(usize) -> f64, y: Scale, lone_ticks: bool) -> String {
+    let mut d = String::new();
+    for (i, v) in vals.iter().enumerate() {
+        let Some(v) = v else { continue };
+        let joined = i > 0 && vals[i - 1].is_some();
+        let alone = !joined && vals.get(i + 1).is_none_or(Option::is_none);
+        if joined {
+            w!(d, "L{} {} ", n(x(i)), n(y.at(*v)));
+        } else if alone && lone_ticks {
+            w!(d, "M{} {} h12 ", n(x(i) - 6.0), n(y.at(*v)));
+        } else {
+            w!(d, "M{} {} ", n(x(i)), n(y.at(*v)));
+        }
+    }
+    d.trim_end().to_string()
+}
+
+/// A 12-month KPI trend: the actual line with a point per month (gaps for missing months), a
+/// dashed target line, 3–5 nice y ticks, and the last actual value labelled.
+pub fn line_trend(
+    words: &Words,
+    title: &str,
+    points: &[(String, Option<f64>)],
+    target: &[Option<f64>],
+    fmt: Fmt,
+) -> String {
+    let actual: Vec<Option<f64>> = points.iter().map(|p| finite(p.1)).collect();
+    let goal: Vec<Option<f64>> = (0..points.len())
+        .map(|i| finite(target.get(i).copied().flatten()))
+        .collect();
+    if actual.iter().chain(&goal).all(Option::is_none) {
+        return no_data(words, title, "line");
+    }
+    let (lo, hi) = domain(actual.iter().chain(&goal).flatten().copied());
+    let ticks = nice_ticks(lo, hi, 5);
+    let tick_labels: Vec<String> = ticks.iter().map(|&t| fmt(t)).collect();
+    let last = (actual.iter().enumerate().rev()).find_map(|(i, v)| v.map(|v| (i, v)));
+    let last_label = last.map(|(_, v)| fmt(v)).unwrap_or_default();
+
+    let desc = points
+        .iter()
+        .zip(actual.iter().zip(&goal))
+        .map(|((label, _), (a, g))| {
+            let a = a.map_or(NULL.to_string(), fmt);
+            match g {
+                Some(g) => format!("{label}: {a} ({} {})", words.target, fmt(*g)),
+                None => format!("{label}: {a}"),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+
+    let height = 240.0;
+    let (top, bottom) = (24.0, 28.0);
+    let left = widest(tick_labels.iter().map(String::as_str), 120.0) + 10.0;
+    let right = text_width(&last_label).min(120.0) + 14.0;
+    let plot_w = W - left - right;
+    let count = points.len();
+    let x = |i: usize| {
+        if count == 1 {
+            left + plot_w / 2.0
+        } else {
+            left + plot_w * i as f64 / (count - 1) as f64
+        }
+    };
+    let y = Scale {
+        d0: ticks[0],
+        d1: ticks[ticks.len() - 1],
+        r0: height - bottom,
+        r1: top,
+    };
+
+    let mut svg = Svg::open("line", title, &desc, height);
+    for (t, label) in ticks.iter().zip(&tick_labels) {
+        let class = if *t == 0.0 { "axis" } else { "grid" };
+        let style = if *t == 0.0 { AXIS } else { GRID };
+        svg.line((left, y.at(*t)), (W - right, y.at(*t)), class, style);
+        svg.text(left - 6.0, y.at(*t), "end", "tick", label);
+    }
+    // Month labels: as many as fit, always including the last.
+    let label_w = widest(points.iter().map(|p| p.0.as_str()), 90.0) + 8.0;
+    let slot = plot_w / (count.max(2) - 1) as f64;
+    let stride = ((label_w / slot).ceil() as usize).max(1);
+    for (i, (label, _)) in points.iter().enumerate() {
+        if (count - 1 - i).is_multiple_of(stride) {
+            let lx = x(i).clamp(label_w / 2.0, W - label_w / 2.0);
+            svg.text(
+                lx,
+                height - bottom / 2.0,
+                "middle",
+                "label",
+                &fit(label, 90.0),
+            );
+        }
+    }
+    let target_d = path_d(&goal, x, y, true);
+    if !target_d.is_empty() {
+        w!(
+            svg.0,
+            r##"<path class="target" d="{target_d}" fill="none" stroke="#e15759" stroke-width="1.5" stroke-dasharray="5 4"/>"##
+        );
+        let lx = W - right - text_width(words.target) - 4.0;
+        svg.line(
+            (lx - 24.0, 10.0),
+            (lx - 4.0, 10.0),
+            "target legend",
+            r##"stroke="#e15759" stroke-width="1.5" stroke-dasharray="5 4""##,
+        );
+        svg.text(lx, 10.0, "start", "legend", words.target);
+    }
+    let actual_d = path_d(&actual, x, y, false);
+    if !actual_d.is_empty() {
+        w!(
+            svg.0,
+            r#"<path class="line series-0" d="{actual_d}" fill="none" stroke="{}" stroke-width="2"/>"#,
+            PALETTE[0]
+        );
+    }
+    for (i, v) in actual.iter().enumerate() {
+        if let Some(v) = v {
+            w!(
+                svg.0,
+                r#"<circle class="point series-0" cx="{}" cy="{}" r="3" fill="{}"><title>{}: {}</title></circle>"#,
+                n(x(i)),
+                n(y.at(*v)),
+                PALETTE[0],
+                escape(&points[i].0),
+                escape(&fmt(*v))
+            );
+        }
+    }
+    if let Some((i, v)) = last {
+        svg.text(x(i) + 7.0, y.at(v), "start", "value last", &last_label);
+    }
+    svg.finish()
+}
+
+/// Horizontal bars with value labels (pipeline by stage, channel comparison).
+pub fn bars(words: &Words, title: &str, items: &[(String, f64)], fmt: Fmt) -> String {
+    let categories: Vec<String> = items.iter().map(|i| i.0.clone()).collect();
+    let values = vec![(String::new(), items.iter().map(|i| Some(i.1)).collect())];
+    hbars(words, title, "bars", &categories, &values, fmt)
+}
+
+/// Horizontal bars grouped by category, one bar (and colour, `.series-N`) per series, with a
+/// legend: e.g. two KPIs per channel. A series shorter than `categories` is missing the rest.
+pub fn grouped_bars(
+    words: &Words,
+    title: &str,
+    categories: &[String],
+    series: &[(String, Vec<Option<f64>>)],
+    fmt: Fmt,
+) -> String {
+    hbars(words, title, "grouped-bars", categories, series, fmt)
+}
+
+fn hbars(
+    words: &Words,
+    title: &str,
+    kind: &str,
+    categories: &[String],
+    series: &[(String, Vec<Option<f64>>)],
+    fmt: Fmt,
+) -> String {
+    let value = |c: usize, s: usize| finite(series[s].1.get(c).copied().flatten());
+    let cells = || (0..categories.len()).flat_map(|c| (0..series.len()).map(move |s| (c, s)));
+    if cells().all(|(c, s)| value(c, s).is_none()) {
+        return no_data(words, title, kind);
+    }
+    let legend = series.len() > 1;
+    let label = |c: usize, s: usize| value(c, s).map_or(NULL.to_string(), fmt);
+    let desc = (0..categories.len())
+        .map(|c| {
+            let figures = (0..series.len()).map(|s| match legend {
+                true => format!("{} {}", series[s].0, label(c, s)),
+                false => label(c, s),
+            });
+            format!(
+                "{}: {}",
+                categories[c],
+                figures.collect::<Vec<_>>().join(", ")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+
+    let (bar_h, gap) = if legend { (14.0, 2.0) } else { (20.0, 0.0) };
+    let group_h = series.len() as f64 * (bar_h + gap) - gap + 10.0;
+    let top = if legend { 28.0 } else { 6.0 };
+    let height = top + categories.len() as f64 * group_h + 4.0;
+    let left = label_column(categories.iter().map(String::as_str));
+    let labels: Vec<String> = cells().map(|(c, s)| label(c, s)).collect();
+    let right = widest(labels.iter().map(String::as_str), 140.0) + 10.0;
+    let (lo, hi) = domain(cells().filter_map(|(c, s)| value(c, s)));
+    let x = Scale {
+        d0: lo,
+        d1: hi,
+        r0: left,
+        r1: W - right,
+    };
+    let x0 = x.at(0.0);
+
+    let mut svg = Svg::open(kind, title, &desc, height);
+    if legend {
+        let mut lx = left;
+        for (s, (name, _)) in series.iter().enumerate() {
+            let color = PALETTE[s % PALETTE.len()];
+            svg.rect(
+                (lx, lx + 12.0),
+                8.0,
+                12.0,
+                &format!("legend series-{s}"),
+                color,
+                name,
+            );
+            svg.text(lx + 16.0, 14.0, "start", "legend", name);
+            lx += 16.0 + text_width(name) + 16.0;
+        }
+    }
+    for (c, category) in categories.iter().enumerate() {
+        let gy = top + c as f64 * group_h;
+        let mid = gy + (group_h - 10.0) / 2.0;
+        svg.text(left - 8.0, mid, "end", "label", &fit(category, LABEL_MAX));
+        for (s, (name, _)) in series.iter().enumerate() {
+            let by = gy + s as f64 * (bar_h + gap);
+            let text = label(c, s);
+            let Some(v) = value(c, s) else {
+                svg.text(x0 + 4.0, by + bar_h / 2.0, "start", "value", &text);
+                continue;
+            };
+            let tip = match legend {
+                true => format!("{category} · {name}: {text}"),
+                false => format!("{category}: {text}"),
+            };
+            let class = format!("bar series-{s}");
+            svg.rect(
+                (x0, x.at(v)),
+                by,
+                bar_h,
+                &class,
+                PALETTE[s % PALETTE.len()],
+                &tip,
+            );
+            let vx = x.at(v).max(x0) + 4.0;
+            svg.text(vx, by + bar_h / 2.0, "start", "value", &text);
+        }
+    }
+    svg.line((x0, top - 2.0), (x0, height - 4.0), "axis", AXIS);
+    svg.finish()
+}
+
+/// Funnel: centred bars proportional to each step's count, with the count and the conversion
+/// from the previous step.
+pub fn funnel(words: &Words, title: &str, steps: &[(String, f64)]) -> String {
+    let counts: Vec<Option<f64>> = steps.iter().map(|s| finite(Some(s.1))).collect();
+    if counts.iter().all(Option::is_none) {
+        return no_data(words, title, "funnel");
+    }
+    let conversion = |i: usize| match (i.checked_sub(1).and_then(|p| counts[p]), counts[i]) {
+        (Some(prev), Some(cur)) if prev > 0.0 => Some(percent(cur / prev)),
+        _ => None,
+    };
+    let count_text = |i: usize| counts[i].map_or(NULL.to_string(), |c| trim_number(c, 0));
+    let figures: Vec<String> = (0..steps.len())
+        .map(|i| match conversion(i) {
+            Some(p) => format!("{} · {p}", count_text(i)),
+            None => count_text(i),
+        })
+        .collect();
+    let desc = (0..steps.len())
+        .map(|i| match conversion(i) {
+            Some(p) => format!(
+                "{}: {} ({} {p})",
+                steps[i].0,
+                count_text(i),
+                words.conversion
+            ),
+            None => format!("{}: {}", steps[i].0, count_text(i)),
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+
+    let row = 34.0;
+    let height = steps.len() as f64 * row + 6.0;
+    let left = label_column(steps.iter().map(|s| s.0.as_str()));
+    let right = widest(figures.iter().map(String::as_str), 160.0) + 12.0;
+    let max = counts.iter().flatten().fold(0.0f64, |m, &c| m.max(c));
+    let (centre, half) = ((left + W - right) / 2.0, (W - right - left) / 2.0);
+
+    let mut svg = Svg::open("funnel", title, &desc, height);
+    for (i, (label, _)) in steps.iter().enumerate() {
+        let y = 3.0 + i as f64 * row;
+        svg.text(
+            left - 8.0,
+            y + row / 2.0 - 2.0,
+            "end",
+            "label",
+            &fit(label, LABEL_MAX),
+        );
+        if let Some(c) = counts[i] {
+            let hw = if max > 0.0 {
+                half * c.max(0.0) / max
+            } else {
+                0.0
+            };
+            let tip = format!("{label}: {}", figures[i]);
+            svg.rect(
+                (centre - hw, centre + hw),
+                y,
+                row - 4.0,
+                "step",
+                PALETTE[0],
+                &tip,
+            );
+        }
+        svg.text(
+            W - right + 8.0,
+            y + row / 2.0 - 2.0,
+            "start",
+            "value",
+            &figures[i],
+        );
+    }
+    svg.finish()
+}
+
+/// Box plots, one row per stage on a shared axis: whiskers min–max, box Q1–Q3, the median as a
+/// bar, P90 as a diamond; the median labelled. Rows with a non-finite figure show "—".
+pub fn box_plot(words: &Words, title: &str, items: &[(String, BoxStats)], fmt: Fmt) -> String {
+    let valid = |b: &BoxStats| {
+        [b.min, b.q1, b.median, b.q3, b.max]
+            .iter()
+            .all(|v| v.is_finite())
+            && b.p90.is_none_or(f64::is_finite)
+    };
+    if !items.iter().any(|(_, b)| valid(b)) {
+        return no_data(words, title, "box");
+    }
+    let summary = |b: &BoxStats| {
+        let mut s = format!(
+            "{} {}, Q1 {}, Q3 {}, {} {}, {} {}",
+            words.median,
+            fmt(b.median),
+            fmt(b.q1),
+            fmt(b.q3),
+            words.min,
+            fmt(b.min),
+            words.max,
+            fmt(b.max)
+        );
+        if let Some(p) = b.p90 {
+            w!(s, ", P90 {}", fmt(p));
+        }
+        w!(s, ", n={}", b.n);
+        s
+    };
+    let desc = items
+        .iter()
+        .map(|(label, b)| match valid(b) {
+            true => format!("{label}: {}", summary(b)),
+            false => format!("{label}: {NULL}"),
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+
+    let all = items.iter().filter(|(_, b)| valid(b)).flat_map(|(_, b)| {
+        [b.min, b.max, b.q1, b.q3, b.median]
+            .into_iter()
+            .chain(b.p90)
+    });
+    let (lo, hi) = domain(all);
+    let ticks = nice_ticks(lo, hi, 5);
+    let medians: Vec<String> = items
+        .iter()
+        .map(|(_, b)| if valid(b) { fmt(b.median) } else { NULL.into() })
+        .collect();
+    let (row, box_h, bottom) = (32.0, 16.0, 24.0);
+    let height = 4.0 + items.len() as f64 * row + bottom;
+    let left = label_column(items.iter().map(|i| i.0.as_str()));
+    let right = widest(medians.iter().map(String::as_str), 120.0) + 14.0;
+    let x = Scale {
+        d0: ticks[0],
+        d1: ticks[ticks.len() - 1],
+        r0: left,
+        r1: W - right,
+    };
+
+    let mut svg = Svg::open("box", title, &desc, height);
+    let axis_y = height - bottom;
+    for t in &ticks {
+        svg.line((x.at(*t), 4.0), (x.at(*t), axis_y), "grid", GRID);
+        svg.text(x.at(*t), axis_y + bottom / 2.0, "middle", "tick", &fmt(*t));
+    }
+    svg.line((left, axis_y), (W - right, axis_y), "axis", AXIS);
+    for (i, (label, b)) in items.iter().enumerate() {
+        let mid = 4.0 + i as f64 * row + row / 2.0;
+        svg.text(left - 8.0, mid, "end", "label", &fit(label, LABEL_MAX));
+        svg.text(W - right + 8.0, mid, "start", "value", &medians[i]);
+        if !valid(b) {
+            continue;
+        }
+        w!(
+            svg.0,
+            r#"<g class="box-row"><title>{}</title>"#,
+            escape(&format!("{label}: {}", summary(b)))
+        );
+        let (top, bot) = (mid - box_h / 2.0, mid + box_h / 2.0);
+        let whisker = r#"stroke="currentColor" stroke-opacity="0.6""#;
+        svg.line((x.at(b.min), mid), (x.at(b.max), mid), "whisker", whisker);
+        for end in [b.min, b.max] {
+            svg.line(
+                (x.at(end), mid - 5.0),
+                (x.at(end), mid + 5.0),
+                "whisker",
+                whisker,
+            );
+        }
+        w!(
+            svg.0,
+            r#"<rect class="box series-0" x="{}" y="{}" width="{}" height="{}" fill="{}" fill-opacity="0.35" stroke="{0}"/>"#,
+            n(x.at(b.q1.min(b.q3))),
+            n(top),
+            n((x.at(b.q3) - x.at(b.q1)).abs()),
+            n(box_h),
+            PALETTE[0]
+        );
+        let median = format!(r#"stroke="{}" stroke-width="2.5""#, PALETTE[0]);
+        svg.line(
+            (x.at(b.median), top),
+            (x.at(b.median), bot),
+            "median",
+            &median,
+        );
+        if let Some(p) = b.p90 {
+            w!(
+                svg.0,
+                r#"<path class="p90" d="M{} {}l4 4l-4 4l-4 -4z" fill="{}"/>"#,
+                n(x.at(p)),
+                n(mid - 4.0),
+                PALETTE[1]
+            );
+        }
+        svg.0.push_str("</g>");
+    }
+    svg.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(x: f64) -> String {
+        trim_number(x, 1)
+    }
+
+    /// A minimal well-formedness check: balanced tags, quoted attributes, no raw `<` or stray `&`.
+    fn well_formed(svg: &str) -> Result<(), String> {
+        let mut stack: Vec<&str> = Vec::new();
+        let mut rest = svg;
+        while let Some(open) = rest.find('<') {
+            check_text(&rest[..open])?;
+            let close = rest[open..].find('>').ok_or("unclosed tag")? + open;
+            let tag = &rest[open + 1..close];
+            if let Some(name) = tag.strip_prefix('/') {
+                match stack.pop() {
+                    Some(top) if top == name => {}
+                    other => return Err(format!("</{name}> closes {other:?}")),
+                }
+            } else {
+                let body = tag.strip_suffix('/').unwrap_or(tag);
+                let name = body.split(' ').next().unwrap_or("");
+                if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
+                    return Err(format!("bad tag <{tag}>"));
+                }
+                if !body.matches('"').count().is_multiple_of(2) || body.contains('\'') {
+                    return Err(format!("bad attributes in <{tag}>"));
+                }
+                check_text(body)?;
+                if !tag.ends_with('/') {
+                    stack.push(name);
+                }
+            }
+            rest = &rest[close + 1..];
+            if stack.is_empty() && !rest.is_empty() {
+                return Err("content after the root element".into());
+            }
+        }
+        match stack.is_empty() && rest.is_empty() {
+            true => Ok(()),
+            false => Err(format!("unclosed: {stack:?}")),
+        }
+    }
+
+    fn check_text(s: &str) -> Result<(), String> {
+        for (i, _) in s.match_indices('&') {
+            let entity = ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"];
+            if !entity.iter().any(|e| s[i..].starts_with(e)) {
+                return Err(format!("stray & in {s:?}"));
+            }
+        }
+        match s.contains('>') {
+            true => Err(format!("raw > in {s:?}")),
+            false => Ok(()),
+        }
+    }
+
+    fn months(values: &[Option<f64>]) -> Vec<(String, Option<f64>)> {
+        let label = |i: usize| format!("{}-{:02}", 2023 + (i + 9) / 12, (i + 9) % 12 + 1);
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (label(i), *v))
+            .collect()
+    }
+
+    fn all_charts(label: &str, v: Option<f64>) -> Vec<String> {
+        let en = &Words::EN;
+        let f: Fmt = &num;
+        let stats = BoxStats {
+            min: v.unwrap_or(f64::NAN),
+            q1: 2.0,
+            median: 3.0,
+            q3: 4.0,
+            max: 9.0,
+            p90: v,
+            n: 7,
+        };
+        vec![
+            line_trend(
+                en,
+                label,
+                &[(label.into(), v), (label.into(), Some(2.0))],
+                &[v, v],
+                f,
+            ),
+            bars(
+                en,
+                label,
+                &[
+                    (label.into(), v.unwrap_or(f64::INFINITY)),
+                    (label.into(), 1.0),
+                ],
+                f,
+            ),
+            funnel(
+                en,
+                label,
+                &[(label.into(), v.unwrap_or(f64::NAN)), (label.into(), 1.0)],
+            ),
+            box_plot(en, label, &[(label.into(), stats)], f),
+            grouped_bars(
+                en,
+                label,
+                &[label.into()],
+                &[(label.into(), vec![v, Some(1.0)])],
+                f,
+            ),
+        ]
+    }
+
+    #[test]
+    fn hostile_labels_are_escaped() {
+        let hostile = r#"<script>alert("x&y's")</script>"#;
+        for svg in all_charts(hostile, Some(5.0)) {
+            well_formed(&svg).unwrap_or_else(|e| panic!("{e}\n{svg}"));
+            assert!(!svg.contains("<script"), "{svg}");
+            assert!(
+                svg.contains("&lt;script&gt;alert(&quot;x&amp;y&apos;s&quot;)"),
+                "{svg}"
+            );
+        }
+        assert_eq!(escape("a\u{0}b\nc"), "ab c");
+    }
+
+    #[test]
+    fn no_nan_or_infinity_with_missing_or_non_finite_values() {
+        for v in [
+            None,
+            Some(f64::NAN),
+            Some(f64::INFINITY),
+            Some(f64::NEG_INFINITY),
+        ] {
+            for svg in all_charts("x", v) {
+                well_formed(&svg).unwrap_or_else(|e| panic!("{e}\n{svg}"));
+                assert!(
+                    !svg.contains("NaN") && !svg.to_lowercase().contains("inf"),
+                    "{svg}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn empty_inputs_say_no_data_in_the_callers_language() {
+        let zh = &Words::ZH;
+        let f: Fmt = &num;
+        let charts = [
+            line_trend(zh, "趋势", &[], &[], f),
+            line_trend(zh, "趋势", &months(&[None, None]), &[None], f),
+            bars(zh, "阶段", &[], f),
+            funnel(zh, "漏斗", &[("线索".into(), f64::NAN)]),
+            box_plot(zh, "时长", &[], f),
+            grouped_bars(zh, "渠道", &["官网".into()], &[], f),
+        ];
+        for svg in charts {
+            well_formed(&svg).unwrap_or_else(|e| panic!("{e}\n{svg}"));
+            assert!(
+                svg.contains(">暂无数据</text>") && svg.contains("chart-empty"),
+                "{svg}"
+            );
+            assert!(svg.contains(r#"role="img""#) && svg.contains("<desc>暂无数据</desc>"));
+        }
+    }
+
+    #[test]
+    fn nice_ticks_are_round_and_cover_the_range() {
+        assert_eq!(
+            nice_ticks(0.0, 87.0, 5),
+            [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]
+        );
+        assert_eq!(nice_ticks(0.0, 1.0, 5), [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
+        assert_eq!(nice_ticks(0.0, 0.3, 5), [0.0, 0.1, 0.2, 0.3]);
+        assert_eq!(
+            nice_ticks(0.0, 450_000.0, 5),
+            [0.0, 100e3, 200e3, 300e3, 400e3, 500e3]
+        );
+        assert_eq!(
+            nice_ticks(-12.0, 30.0, 5),
+            [-20.0, -10.0, 0.0, 10.0, 20.0, 30.0]
+        );
+        assert_eq!(nice_ticks(0.0, 0.0, 5), [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
+        assert_eq!(nice_ticks(5.0, 5.0, 5), [2.0, 4.0, 6.0, 8.0]);
+        assert!(nice_ticks(0.0, f64::NAN, 5).is_empty());
+        for (lo, hi) in [
+            (0.0, 5e-324),
+            (-f64::MAX, f64::MAX),
+            (0.0, f64::MAX),
+            (1e-300, 2e-300),
+        ] {
+            let ticks = nice_ticks(lo, hi, 5);
+            assert!(
+                ticks.len() >= 2 && ticks.iter().all(|t| t.is_finite()),
+                "{ticks:?}"
+            );
+        }
+        for hi in [1.0, 3.3, 7.0, 13.0, 87.0, 99.0, 101.0, 999.0, 12_345.0] {
+            let ticks = nice_ticks(0.0, hi, 5);
+            assert!((3..=6).contains(&ticks.len()), "{hi}: {ticks:?}");
+            assert!(
+                ticks[0] <= 0.0 && *ticks.last().unwrap() >= hi,
+                "{hi}: {ticks:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn line_trend_draws_a_point_per_value_with_gaps_and_a_target() {
+        let mut values = vec![Some(10.0); 12];
+        values[4] = None;
+        let target = vec![Some(12.0); 12];
+        let svg = line_trend(&Words::EN, "Won", &months(&values), &target, &|v| {
+            format!("{v}万")
+        });
+        well_formed(&svg).unwrap();
+        assert_eq!(svg.matches(r#"class="point"#).count(), 11);
+        let line = svg.split(r#"class="line series-0" d=""#).nth(1).unwrap();
+        assert_eq!(
+            line.split('"').next().unwrap().matches('M').count(),
+            2,
+            "one gap"
+        );
+        assert!(svg.contains(r#"class="target""#) && svg.contains("stroke-dasharray"));
+        assert!(
+            svg.contains("<desc>2023-10: 10万 (target 12万); 2023-11: 10万"),
+            "{svg}"
+        );
+        assert!(svg.contains("2024-02: — (target 12万)"), "{svg}");
+        assert!(svg.contains(r#"class="value last""#) && svg.contains(">10万</text>"));
+        assert!(svg.contains(r#"viewBox="0 0 640 240" width="100%""#));
+        assert!(svg.contains(r#"font-family="inherit""#) && svg.contains("<title>Won</title>"));
+        let ticks = svg.matches(r#"class="tick""#).count();
+        assert!((3..=7).contains(&ticks), "{ticks}");
+    }
+
+    #[test]
+    fn bars_draw_one_bar_and_label_per_item() {
+        let items: Vec<(String, f64)> = ["初访", "方案", "谈判"]
+            .iter()
+            .zip([12.0, 7.5, 0.0])
+            .map(|(s, v)| (s.to_string(), v))
+            .collect();
+        let svg = bars(&Words::ZH, "管道", &items, &|v| format!("{v}万"));
+        well_formed(&svg).unwrap();
+        assert_eq!(svg.matches(r#"class="bar "#).count(), 3);
+        assert_eq!(svg.matches(r#"class="value""#).count(), 3);
+        assert!(
+            svg.contains("<desc>初访: 12万; 方案: 7.5万; 谈判: 0万</desc>"),
+            "{svg}"
+        );
+    }
+
+    #[test]
+    fn grouped_bars_have_a_bar_per_cell_and_a_legend() {
+        let categories = vec!["Web".to_string(), "Referral".into(), "Fair".into()];
+        let series = vec![
+            ("Leads".to_string(), vec![Some(40.0), Some(12.0), None]),
+            ("Won".to_string(), vec![Some(4.0), Some(3.0), Some(1.0)]),
+        ];
+        let svg = grouped_bars(&Words::EN, "Channels", &categories, &series, &num);
+        well_formed(&svg).unwrap();
+        assert_eq!(svg.matches(r#"class="bar series-0""#).count(), 2);
+        assert_eq!(svg.matches(r#"class="bar series-1""#).count(), 3);
+        assert_eq!(svg.matches(r#"class="legend series-"#).count(), 2);
+        assert!(svg.contains("Fair: Leads —, Won 1</desc>"), "{svg}");
+    }
+
+    #[test]
+    fn funnel_shows_counts_and_step_conversion() {
+        let steps = [
+            ("Leads".to_string(), 200.0),
+            ("Qualified".into(), 50.0),
+            ("Won".into(), 0.0),
+        ];
+        let svg = funnel(&Words::EN, "Funnel", &steps);
+        well_formed(&svg).unwrap();
+        assert_eq!(svg.matches(r#"class="step""#).count(), 3);
+        assert!(
+            svg.contains(">50 · 25%</text>") && svg.contains(">0 · 0%</text>"),
+            "{svg}"
+        );
+        assert!(svg.contains("Qualified: 50 (conversion 25%)"), "{svg}");
+    }
+
+    #[test]
+    fn box_plot_draws_a_box_per_valid_stage() {
+        let stats = |m: f64| BoxStats {
+            min: 1.0,
+            q1: 2.0,
+            median: m,
+            q3: 8.0,
+            max: 30.0,
+            p90: Some(20.0),
+            n: 9,
+        };
+        let mut broken = stats(3.0);
+        broken.q1 = f64::NAN;
+        let items = [
+            ("Visit".to_string(), stats(3.0)),
+            ("Quote".into(), broken),
+            ("Close".into(), stats(5.0)),
+        ];
+        let svg = box_plot(&Words::EN, "Days per stage", &items, &|d| format!("{d}d"));
+        well_formed(&svg).unwrap();
+        assert_eq!(svg.matches(r#"class="box series-0""#).count(), 2);
+        assert_eq!(svg.matches(r#"class="p90""#).count(), 2);
+        assert!(
+            svg.contains("Visit: median 3d, Q1 2d, Q3 8d, min 1d, max 30d, P90 20d, n=9; Quote: —")
+        );
+    }
+
+    #[test]
+    fn long_labels_are_shortened_but_kept_in_the_text_alternative() {
+        let long = "一个非常非常非常非常非常非常非常非常长的渠道名称";
+        let svg = bars(&Words::ZH, "t", &[(long.into(), 1.0)], &num);
+        assert!(svg.contains(&format!("<desc>{long}: 1</desc>")));
+        assert!(svg.contains("…</text>"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_input_gives_well_formed_svg(
+            labels in proptest::collection::vec("\\PC{0,12}", 0..6),
+            values in proptest::collection::vec(proptest::option::of(proptest::num::f64::ANY), 0..6),
+        ) {
+            let items: Vec<(String, f64)> =
+                labels.iter().zip(&values).map(|(l, v)| (l.clone(), v.unwrap_or(1.0))).collect();
+            let points: Vec<(String, Option<f64>)> =
+                labels.iter().cloned().zip(values.iter().copied()).collect();
+            let svgs = [
+                line_trend(&Words::EN, "t", &points, &values, &num),
+                bars(&Words::EN, "t", &items, &num),
+                funnel(&Words::EN, "t", &items),
+                grouped_bars(&Words::EN, "t", &labels, &[("s".into(), values.clone())], &num),
+            ];
+            for svg in svgs {
+                proptest::prop_assert!(well_formed(&svg).is_ok(), "{:?}\n{}", well_formed(&svg), svg);
+                let coords = svg.split('"').filter(|a| a.contains("NaN") || a == &"inf");
+                let bad: Vec<&str> = coords.collect(); proptest::prop_assert!(bad.is_empty(), "{:?}", bad);
+            }
+        }
+    }
+}
