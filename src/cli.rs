@@ -79,6 +79,33 @@ pub enum Command {
         #[arg(long)]
         reveal_contacts: bool,
     },
+    /// Write the static review site (validation runs first)
+    Build {
+        /// Output folder (replaced only when it is a salesbook site, or with --force)
+        #[arg(long, value_name = "DIR", default_value = "site")]
+        out: PathBuf,
+        /// A theme folder overriding single files of the built-in theme
+        #[arg(long, value_name = "DIR")]
+        theme: Option<PathBuf>,
+        /// team: everything; shared: the anonymised case library only
+        #[arg(long, value_enum, default_value = "team")]
+        audience: AudienceArg,
+        /// Show phone numbers and emails unmasked
+        #[arg(long)]
+        reveal_contacts: bool,
+        /// Absolute URL the site is served from; default: relative links (works from file://)
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Replace the output folder even when it is not a salesbook site
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AudienceArg {
+    Team,
+    Shared,
 }
 
 fn parse_month(s: &str) -> Result<YearMonth, String> {
@@ -104,6 +131,7 @@ pub fn main() -> i32 {
         Command::Check => &[Format::Human, Format::Json],
         Command::Report { .. } => &[Format::Human, Format::Json, Format::Csv],
         Command::Export { .. } => &[Format::Json, Format::Csv, Format::Xlsx],
+        Command::Build { .. } => &[Format::Human, Format::Json],
     };
     if let Some(f) = global.format
         && !allowed.contains(&f)
@@ -125,6 +153,27 @@ pub fn main() -> i32 {
             ref out,
             reveal_contacts,
         } => export(global, out, reveal_contacts),
+        Command::Build {
+            out,
+            theme,
+            audience,
+            reveal_contacts,
+            base_url,
+            force,
+        } => {
+            let opts = crate::site::Options {
+                out,
+                theme,
+                audience: match audience {
+                    AudienceArg::Team => crate::site::Audience::Team,
+                    AudienceArg::Shared => crate::site::Audience::Shared,
+                },
+                reveal_contacts,
+                base_url,
+                force,
+            };
+            build(global, &opts)
+        }
     }
 }
 
@@ -259,6 +308,30 @@ fn export(global: &Global, out: &std::path::Path, reveal_contacts: bool) -> i32 
         }
         Err(e) => {
             eprintln!("error: cannot write to {}: {e}", out.display());
+            EXIT_USAGE
+        }
+    }
+}
+
+fn build(global: &Global, opts: &crate::site::Options) -> i32 {
+    let book = match load_valid(global) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    let start = std::time::Instant::now();
+    match crate::site::build(&book, &global.data, opts) {
+        Ok(files) => {
+            if !global.quiet {
+                eprintln!(
+                    "wrote {files} file(s) to {} in {} ms",
+                    opts.out.display(),
+                    start.elapsed().as_millis()
+                );
+            }
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
             EXIT_USAGE
         }
     }

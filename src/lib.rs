@@ -16,4 +16,5 @@ pub mod metrics;
 pub mod model;
 pub mod personal;
 pub mod report;
+pub mod site;
 pub mod source;

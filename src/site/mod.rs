@@ -1,0 +1,169 @@
+//! `salesbook build`: the static review site (SPEC §5, §6).
+//!
+//! The site is rendered from one [`Book`] (records + [`crate::metrics::Metrics`]);
+//! every figure shown comes from the metrics and is formatted by [`crate::format`].
+//! Pages are written into a temporary folder beside the output, which is swapped
+//! in at the end, so a failed build leaves the previous site untouched.
+
+mod anon;
+pub mod markdown;
+mod pages;
+pub mod theme;
+
+use std::path::{Path, PathBuf};
+
+use crate::book::Book;
+
+/// File that marks a folder as a salesbook site (safe to replace).
+pub const MARKER: &str = ".salesbook-site";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Everything, for the team.
+    Team,
+    /// Only shareable cases, anonymised (SPEC §6).
+    Shared,
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub out: PathBuf,
+    pub theme: Option<PathBuf>,
+    pub audience: Audience,
+    pub reveal_contacts: bool,
+    /// Absolute base URL (ending in `/`); `None` = relative links (works from file://).
+    pub base_url: Option<String>,
+    pub force: bool,
+}
+
+#[derive(Debug)]
+pub enum BuildError {
+    /// The output exists and is not a salesbook site (exit 2, refuse).
+    NotASite(PathBuf),
+    /// Theme or template problem.
+    Theme(String),
+    Io(String),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::NotASite(p) => write!(
+                f,
+                "{} exists, is not empty and is not a salesbook site (no {MARKER}); \
+                 choose another --out or pass --force to replace it",
+                p.display()
+            ),
+            BuildError::Theme(e) => write!(f, "{e}"),
+            BuildError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+fn io_err(what: &str, p: &Path, e: std::io::Error) -> BuildError {
+    BuildError::Io(format!("{what} {}: {e}", p.display()))
+}
+
+/// An id is safe as one path segment: validated by the loader, checked again here.
+pub fn safe_id(id: &str) -> bool {
+    !id.is_empty()
+        && !id.contains('/')
+        && !id.contains('\\')
+        && !id.contains("..")
+        && !id.starts_with('.')
+        && !id.chars().any(|c| c.is_control())
+}
+
+/// Percent-encodes a path segment for a URL (UTF-8 bytes outside `[A-Za-z0-9._-]`).
+pub fn encode(seg: &str) -> String {
+    let mut s = String::new();
+    for b in seg.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.') {
+            s.push(b as char);
+        } else {
+            s.push_str(&format!("%{b:02X}"));
+        }
+    }
+    s
+}
+
+/// Builds the site; returns the number of files written.
+pub fn build(book: &Book, data_dir: &Path, opts: &Options) -> Result<usize, BuildError> {
+    let out = &opts.out;
+    // Refuse to replace something that is not ours.
+    if out.exists() {
+        if !out.is_dir() {
+            return Err(BuildError::NotASite(out.clone()));
+        }
+        let empty = std::fs::read_dir(out)
+            .map_err(|e| io_err("cannot read", out, e))?
+            .next()
+            .is_none();
+        if !empty && !out.join(MARKER).is_file() && !opts.force {
+            return Err(BuildError::NotASite(out.clone()));
+        }
+    }
+    let theme = theme::load(
+        data_dir,
+        opts.theme.as_deref(),
+        book.repo.config().team.language,
+    )
+    .map_err(BuildError::Theme)?;
+
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into());
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(|e| io_err("cannot create", &parent, e))?;
+    let pid = std::process::id();
+    let tmp = parent.join(format!(".{name}.building-{pid}"));
+    if tmp.exists() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    std::fs::create_dir(&tmp).map_err(|e| io_err("cannot create", &tmp, e))?;
+    let written = match pages::write_all(book, &theme, opts, &tmp) {
+        Ok(n) => n,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+    };
+    // Swap: old away, new in, old deleted.
+    if out.exists() {
+        let old = parent.join(format!(".{name}.old-{pid}"));
+        if let Err(e) = std::fs::rename(out, &old) {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(io_err("cannot move away", out, e));
+        }
+        if let Err(e) = std::fs::rename(&tmp, out) {
+            let _ = std::fs::rename(&old, out);
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(io_err("cannot move into place", out, e));
+        }
+        let _ = std::fs::remove_dir_all(&old);
+    } else {
+        std::fs::rename(&tmp, out).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&tmp);
+            io_err("cannot move into place", out, e)
+        })?;
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_urls() {
+        assert!(safe_id("LX001") && safe_id("a-tech.2023"));
+        assert!(!safe_id("../x") && !safe_id("a/b") && !safe_id("a\\b") && !safe_id(".x"));
+        assert_eq!(encode("a-tech_1.x"), "a-tech_1.x");
+        assert_eq!(encode("客户"), "%E5%AE%A2%E6%88%B7");
+        assert_eq!(encode("a b"), "a%20b");
+    }
+}

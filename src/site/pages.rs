@@ -1,0 +1,1701 @@
+//! Page contexts and rendering. Links inside contexts are written as `@/path`
+//! (from the site root) and resolved per page to a relative prefix or the base URL.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::anon::Anon;
+use super::theme::Theme;
+use super::{Audience, BuildError, MARKER, Options, encode, markdown, safe_id};
+use crate::book::Book;
+use crate::diagnostic::Severity;
+use crate::format::{self, NULL, kpi_name, kpi_value, percent, trim_number};
+use crate::metrics::{Dimension, MonthKpis, kpi_def};
+use crate::model::{Case, CaseResult, DealStatus, Grade, Language, Repo, YearMonth};
+use crate::personal::{find_personal_data, mask_email, mask_phone};
+use crate::source::Sp;
+
+#[derive(Serialize, Default, Clone)]
+pub struct Cell {
+    t: String,
+    h: String,
+    c: String,
+    id: String,
+}
+
+fn txt(t: impl Into<String>) -> Cell {
+    Cell {
+        t: t.into(),
+        ..Cell::default()
+    }
+}
+fn num(t: impl Into<String>) -> Cell {
+    Cell {
+        t: t.into(),
+        c: "num".into(),
+        ..Cell::default()
+    }
+}
+fn link(t: impl Into<String>, h: impl Into<String>) -> Cell {
+    Cell {
+        t: t.into(),
+        h: h.into(),
+        ..Cell::default()
+    }
+}
+
+#[derive(Serialize, Clone)]
+struct Item {
+    k: String,
+    v: Cell,
+}
+
+#[derive(Serialize, Default)]
+struct Section {
+    kind: &'static str,
+    title: String,
+    id: String,
+    headers: Vec<String>,
+    rows: Vec<Vec<Cell>>,
+    items: Vec<Item>,
+    list: Vec<Cell>,
+    html: String,
+}
+
+fn table(title: impl Into<String>, headers: Vec<String>, rows: Vec<Vec<Cell>>) -> Section {
+    Section {
+        kind: "table",
+        title: title.into(),
+        headers,
+        rows,
+        ..Section::default()
+    }
+}
+fn kv(title: impl Into<String>, items: Vec<(String, Cell)>) -> Section {
+    Section {
+        kind: "kv",
+        title: title.into(),
+        items: items.into_iter().map(|(k, v)| Item { k, v }).collect(),
+        ..Section::default()
+    }
+}
+fn stats(items: Vec<(String, Cell)>) -> Section {
+    Section {
+        kind: "stats",
+        ..kv("", items)
+    }
+}
+fn list(title: impl Into<String>, list: Vec<Cell>) -> Section {
+    Section {
+        kind: "list",
+        title: title.into(),
+        list,
+        ..Section::default()
+    }
+}
+fn md(title: impl Into<String>, html: String) -> Section {
+    Section {
+        kind: "markdown",
+        title: title.into(),
+        html,
+        ..Section::default()
+    }
+}
+
+/// A chart for the dashboard and month pages (filled by the chart module).
+#[derive(Serialize, Clone)]
+pub struct Chart {
+    pub title: String,
+    pub svg: String,
+}
+
+#[derive(Serialize)]
+struct Nav {
+    t: String,
+    h: String,
+    active: bool,
+}
+
+#[derive(Serialize)]
+struct Ctx<'a> {
+    lang: &'static str,
+    team: &'a str,
+    as_of: String,
+    s: &'a BTreeMap<String, String>,
+    root: String,
+    title: String,
+    nav: Vec<Nav>,
+    breadcrumbs: Vec<Cell>,
+    sections: Vec<Section>,
+    charts: Vec<Chart>,
+    shared: bool,
+    has_feed: bool,
+}
+
+struct Site<'a> {
+    book: &'a Book,
+    repo: &'a Repo,
+    theme: &'a Theme,
+    opts: &'a Options,
+    dir: &'a Path,
+    files: usize,
+    anon: Option<Anon>,
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
+    if let Some(p) = path.parent() {
+        std::fs::create_dir_all(p)
+            .map_err(|e| BuildError::Io(format!("cannot create {}: {e}", p.display())))?;
+    }
+    std::fs::write(path, bytes)
+        .map_err(|e| BuildError::Io(format!("cannot write {}: {e}", path.display())))
+}
+
+/// Masks phone numbers and emails inside free text.
+fn mask_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut last = 0;
+    for r in find_personal_data(s) {
+        out.push_str(&s[last..r.start]);
+        let found = &s[r.clone()];
+        out.push_str(&if found.contains('@') {
+            mask_email(found)
+        } else {
+            mask_phone(found)
+        });
+        last = r.end;
+    }
+    out.push_str(&s[last..]);
+    out
+}
+
+impl<'a> Site<'a> {
+    fn s(&self, key: &str) -> String {
+        self.theme
+            .strings
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
+    }
+    fn zh(&self) -> bool {
+        self.repo.config().team.language == Language::Zh
+    }
+    fn amount(&self, x: f64) -> String {
+        let team = &self.repo.config().team;
+        if self.anon.is_some() {
+            // Shared: whole 万.
+            let w = (x / 10000.0).round();
+            return if self.zh() {
+                format!("{}万", trim_number(w, 0))
+            } else {
+                format!("{}0k", trim_number(w, 0))
+            };
+        }
+        format!("{}{}", format::amount(x, team), team.amount_unit_label)
+    }
+    fn stage_name(&self, i: Option<usize>, id: &str) -> String {
+        let config = self.repo.config();
+        match i.and_then(|i| config.stages.get(i)) {
+            Some(st) if !self.zh() => st.name_en.clone().unwrap_or_else(|| st.name.clone()),
+            Some(st) => st.name.clone(),
+            None => id.to_string(),
+        }
+    }
+    fn stage_by_id(&self, id: &str) -> String {
+        self.stage_name(self.repo.config().stage_index(id), id)
+    }
+    fn owner(&self, id: &str) -> Cell {
+        let name = self
+            .repo
+            .config()
+            .owner(id)
+            .map_or(id.to_string(), |o| o.name.clone());
+        if safe_id(id) && self.repo.config().owner(id).is_some() {
+            link(name, format!("@/owners/{}/index.html", encode(id)))
+        } else {
+            txt(name)
+        }
+    }
+    fn customer(&self, id: &str) -> Cell {
+        match self.book.index.customers.get(id) {
+            Some(&i) if safe_id(id) => link(
+                self.repo.customers[i].name.clone(),
+                format!("@/customers/{}/index.html", encode(id)),
+            ),
+            _ => txt(id),
+        }
+    }
+    fn deal(&self, id: &str) -> Cell {
+        match self.book.index.deals.get(id) {
+            Some(&i) if safe_id(id) => {
+                let d = &self.repo.deals[i];
+                link(
+                    d.title.clone().unwrap_or_else(|| id.to_string()),
+                    format!("@/deals/{}/index.html", encode(id)),
+                )
+            }
+            _ => txt(id),
+        }
+    }
+    fn grade(&self, g: Grade) -> String {
+        self.s(g.as_str())
+    }
+    fn status(&self, s: DealStatus) -> String {
+        match s {
+            DealStatus::Open => self.s("open"),
+            DealStatus::Won => self.s("won"),
+            DealStatus::Lost => self.s("lost"),
+        }
+    }
+    fn contact(&self, v: Option<&Sp<String>>, email: bool) -> String {
+        match v {
+            None => NULL.into(),
+            Some(_) if self.anon.is_some() => NULL.into(),
+            Some(v) if self.opts.reveal_contacts => v.value.clone(),
+            Some(v) if email => mask_email(v),
+            Some(v) => mask_phone(v),
+        }
+    }
+    /// Free text from a record: masked (or anonymised) as the audience requires.
+    fn text(&self, s: &str) -> String {
+        match &self.anon {
+            Some(a) => a.text(s),
+            None if self.opts.reveal_contacts => s.to_string(),
+            None => mask_text(s),
+        }
+    }
+    fn markdown(&self, s: &str) -> String {
+        markdown::render(&self.text(s))
+    }
+
+    fn root_for(&self, rel: &str) -> String {
+        match &self.opts.base_url {
+            Some(b) => {
+                if b.ends_with('/') {
+                    b.clone()
+                } else {
+                    format!("{b}/")
+                }
+            }
+            None => "../".repeat(rel.matches('/').count()),
+        }
+    }
+
+    fn nav(&self, active: &str) -> Vec<Nav> {
+        let items: &[(&str, &str)] = if self.anon.is_some() {
+            &[("nav_cases", "cases/index.html")]
+        } else {
+            &[
+                ("nav_dashboard", "index.html"),
+                ("nav_months", "months/index.html"),
+                ("nav_stages", "stages/index.html"),
+                ("nav_leads", "leads/index.html"),
+                ("nav_customers", "customers/index.html"),
+                ("nav_deals", "deals/index.html"),
+                ("nav_owners", "owners/index.html"),
+                ("nav_cases", "cases/index.html"),
+                ("nav_quality", "quality/index.html"),
+                ("nav_data", "data/index.html"),
+            ]
+        };
+        items
+            .iter()
+            .map(|(k, h)| Nav {
+                t: self.s(k),
+                h: format!("@/{h}"),
+                active: *k == active,
+            })
+            .collect()
+    }
+
+    /// Renders one page. `crumbs` are the parents (home is added first).
+    #[allow(clippy::too_many_arguments)]
+    fn page(
+        &mut self,
+        rel: &str,
+        template: &str,
+        active: &str,
+        title: String,
+        crumbs: Vec<Cell>,
+        mut sections: Vec<Section>,
+        charts: Vec<Chart>,
+    ) -> Result<(), BuildError> {
+        let root = self.root_for(rel);
+        let fix = |c: &mut Cell| {
+            if let Some(rest) = c.h.strip_prefix("@/") {
+                c.h = format!("{root}{rest}");
+            }
+        };
+        let mut breadcrumbs = Vec::new();
+        if rel != "index.html" {
+            breadcrumbs.push(link(self.s("home"), "@/index.html"));
+            breadcrumbs.extend(crumbs);
+            breadcrumbs.push(txt(title.clone()));
+        }
+        breadcrumbs.iter_mut().for_each(fix);
+        for sec in &mut sections {
+            sec.rows.iter_mut().flatten().for_each(fix);
+            sec.items.iter_mut().for_each(|i| fix(&mut i.v));
+            sec.list.iter_mut().for_each(fix);
+        }
+        let mut nav = self.nav(active);
+        for n in &mut nav {
+            if let Some(rest) = n.h.strip_prefix("@/") {
+                n.h = format!("{root}{rest}");
+            }
+        }
+        let team = &self.repo.config().team;
+        let ctx = Ctx {
+            lang: if self.zh() { "zh" } else { "en" },
+            team: &team.name,
+            as_of: self.book.metrics.as_of.date.to_string(),
+            s: &self.theme.strings,
+            root,
+            title,
+            nav,
+            breadcrumbs,
+            sections,
+            charts,
+            shared: self.anon.is_some(),
+            has_feed: true,
+        };
+        let ctx = tera::Context::from_serialize(&ctx)
+            .map_err(|e| BuildError::Theme(format!("{rel}: {e}")))?;
+        let html = self
+            .theme
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| BuildError::Theme(format!("rendering {rel} with {template}: {e}")))?;
+        write(&self.dir.join(rel), html.as_bytes())?;
+        self.files += 1;
+        Ok(())
+    }
+
+    fn table4(&self, m: &MonthKpis) -> Section {
+        let team = &self.repo.config().team;
+        let rows = crate::report::rows(m, team)
+            .into_iter()
+            .map(|r| {
+                r.into_iter()
+                    .enumerate()
+                    .map(|(i, t)| if i == 0 || i == 6 { txt(t) } else { num(t) })
+                    .collect()
+            })
+            .collect();
+        let headers = crate::report::headers(team.language)
+            .map(String::from)
+            .to_vec();
+        table(format!("{} {}", self.s("table4"), m.month), headers, rows)
+    }
+
+    fn month_href(m: YearMonth) -> String {
+        format!("@/months/{m}/index.html")
+    }
+}
+
+pub fn write_all(
+    book: &Book,
+    theme: &Theme,
+    opts: &Options,
+    dir: &Path,
+) -> Result<usize, BuildError> {
+    let mut site = Site {
+        book,
+        repo: &book.repo,
+        theme,
+        opts,
+        dir,
+        files: 0,
+        anon: None,
+    };
+    write(&dir.join(MARKER), b"salesbook site\n")?;
+    for (name, bytes) in &theme.statics {
+        write(&dir.join("static").join(name), bytes)?;
+        site.files += 1;
+    }
+    let cases: Vec<&Case> = match opts.audience {
+        Audience::Team => book.repo.cases.iter().collect(),
+        Audience::Shared => {
+            let cases: Vec<&Case> = book.repo.cases.iter().filter(|c| c.shareable).collect();
+            let mut order = Vec::new();
+            for c in &cases {
+                if let Some(d) = &c.deal
+                    && let Some(&di) = book.index.deals.get(d.as_str())
+                {
+                    order.push(book.repo.deals[di].customer.value.clone());
+                }
+            }
+            site.anon = Some(Anon::new(&book.repo, &order));
+            cases
+        }
+    };
+    let mut cases = cases;
+    cases.retain(|c| safe_id(&c.meta.id));
+    cases.sort_by(|a, b| {
+        b.date
+            .value
+            .cmp(&a.date.value)
+            .then(a.meta.id.cmp(&b.meta.id))
+    });
+    site.case_pages(&cases)?;
+    site.not_found()?;
+    if opts.audience == Audience::Team {
+        site.dashboard()?;
+        site.months()?;
+        site.stages()?;
+        site.leads()?;
+        site.customers()?;
+        site.deals()?;
+        site.owners()?;
+        site.quality()?;
+        site.data()?;
+    }
+    Ok(site.files)
+}
+
+impl Site<'_> {
+    fn not_found(&mut self) -> Result<(), BuildError> {
+        self.page(
+            "404.html",
+            "404.html",
+            "",
+            self.s("not_found"),
+            vec![],
+            vec![],
+            vec![],
+        )
+    }
+
+    fn dashboard(&mut self) -> Result<(), BuildError> {
+        let m = &self.book.metrics;
+        let p = &m.pipeline;
+        let warnings = self.book.diagnostics.warnings();
+        let mut secs = vec![stats(vec![
+            (self.s("pipeline"), num(p.open.to_string())),
+            (self.s("amount"), num(self.amount(p.amount))),
+            (self.s("weighted"), num(self.amount(p.weighted))),
+            (
+                self.s("quality_count"),
+                link(warnings.to_string(), "@/quality/index.html"),
+            ),
+        ])];
+        if let Some(k) = m.month(m.as_of.month()) {
+            let mut t = self.table4(k);
+            t.title = format!("{} {}", self.s("table4"), k.month);
+            secs.push(t);
+        }
+        secs.push(self.pipeline_table());
+        // Alerts.
+        let mut rows = Vec::new();
+        for (l, lm) in self.repo.leads.iter().zip(&m.leads) {
+            if let Some(o) = &lm.first_contact
+                && o.status.is_miss()
+            {
+                rows.push(vec![
+                    link(
+                        l.meta.id.clone(),
+                        format!("@/leads/index.html#lead-{}", encode(&l.meta.id)),
+                    ),
+                    txt(self.text(&l.company)),
+                    self.owner(&l.owner),
+                    txt(self.s(o.status.as_str())),
+                    num(trim_number(o.hours, 1)),
+                ]);
+            }
+        }
+        secs.push(table(
+            format!("{} · {}", self.s("alerts"), self.s("sla_misses")),
+            vec![
+                self.s("id"),
+                self.s("company"),
+                self.s("owner"),
+                self.s("status"),
+                "h".into(),
+            ],
+            rows,
+        ));
+        let rows = p
+            .stale
+            .iter()
+            .filter_map(|s| {
+                let d = self.repo.deals.get(s.deal)?;
+                Some(vec![
+                    self.deal(&d.meta.id),
+                    self.customer(&d.customer),
+                    self.owner(&d.owner),
+                    txt(s.last_event.to_string()),
+                    num(s.days.to_string()),
+                ])
+            })
+            .collect();
+        secs.push(table(
+            format!("{} · {}", self.s("alerts"), self.s("stale_deals")),
+            vec![
+                self.s("deal"),
+                self.s("customer"),
+                self.s("owner"),
+                self.s("last_event"),
+                self.s("days"),
+            ],
+            rows,
+        ));
+        secs.push(self.overdue_table(None));
+        self.page(
+            "index.html",
+            "index.html",
+            "nav_dashboard",
+            format!("{} · {}", self.s("nav_dashboard"), m.as_of.month()),
+            vec![],
+            secs,
+            vec![], // CHARTS: filled from src/chart.rs once it lands.
+        )
+    }
+
+    fn overdue_table(&self, deal: Option<usize>) -> Section {
+        let rows = self
+            .book
+            .metrics
+            .pipeline
+            .overdue
+            .iter()
+            .filter(|o| deal.is_none_or(|d| d == o.deal))
+            .filter_map(|o| {
+                let d = self.repo.deals.get(o.deal)?;
+                Some(vec![
+                    self.deal(&d.meta.id),
+                    self.customer(&d.customer),
+                    txt(o.due.to_string()),
+                    num(self.amount(o.amount)),
+                    num(o.days.to_string()),
+                ])
+            })
+            .collect();
+        table(
+            format!("{} · {}", self.s("alerts"), self.s("overdue_payments")),
+            vec![
+                self.s("deal"),
+                self.s("customer"),
+                self.s("due"),
+                self.s("amount"),
+                self.s("days"),
+            ],
+            rows,
+        )
+    }
+
+    fn pipeline_table(&self) -> Section {
+        let p = &self.book.metrics.pipeline;
+        let mut rows: Vec<Vec<Cell>> = p
+            .by_stage
+            .iter()
+            .map(|s| {
+                vec![
+                    txt(self.stage_name(s.stage, s.stage_id.as_deref().unwrap_or(NULL))),
+                    num(s.count.to_string()),
+                    num(self.amount(s.amount)),
+                    num(self.amount(s.weighted)),
+                ]
+            })
+            .collect();
+        rows.push(vec![
+            txt(self.s("total")),
+            num(p.open.to_string()),
+            num(self.amount(p.amount)),
+            num(self.amount(p.weighted)),
+        ]);
+        table(
+            self.s("pipeline"),
+            vec![
+                self.s("stage"),
+                self.s("count"),
+                self.s("amount"),
+                self.s("weighted"),
+            ],
+            rows,
+        )
+    }
+
+    fn durations_table(&self, title: String, stats: &[crate::metrics::StageStats]) -> Section {
+        let f = |x: Option<f64>| x.map_or(NULL.into(), |x| trim_number(x, 1));
+        let rows = stats
+            .iter()
+            .map(|s| {
+                vec![
+                    txt(self.stage_name(Some(s.stage), &s.stage_id)),
+                    num(s.summary.count.to_string()),
+                    num(f(s.summary.mean)),
+                    num(f(s.summary.median)),
+                    num(s.summary.p90.map_or(NULL.into(), |x| x.to_string())),
+                ]
+            })
+            .collect();
+        table(
+            title,
+            vec![
+                self.s("stage"),
+                self.s("count"),
+                self.s("mean"),
+                self.s("median"),
+                self.s("p90"),
+            ],
+            rows,
+        )
+    }
+
+    fn breakdown_tables(&self, month: YearMonth) -> Vec<Section> {
+        let team = &self.repo.config().team;
+        let keys = [
+            "new_leads",
+            "lead_conversion_rate",
+            "deals_won",
+            "win_rate",
+            "revenue",
+            "avg_deal_size",
+        ];
+        let defs: Vec<_> = keys.iter().filter_map(|k| kpi_def(k)).collect();
+        let mut out = Vec::new();
+        for b in &self.book.metrics.breakdowns {
+            let mut headers = vec![self.s("group")];
+            headers.extend(defs.iter().map(|d| kpi_name(d, team)));
+            let rows = b
+                .groups
+                .iter()
+                .filter_map(|g| {
+                    let mk = g.months.iter().find(|m| m.month == month)?;
+                    let key = g.key.clone().unwrap_or_else(|| NULL.into());
+                    let label = match b.dimension {
+                        Dimension::Owner => self.owner(&key),
+                        Dimension::Channel => txt(self
+                            .repo
+                            .config()
+                            .channel(&key)
+                            .map_or(key.clone(), |c| c.name.clone())),
+                        Dimension::Grade => txt(self.s(&key)),
+                        _ => txt(key),
+                    };
+                    let mut row = vec![label];
+                    for d in &defs {
+                        row.push(num(kpi_value(
+                            d,
+                            mk.get(d.key).and_then(|v| v.actual),
+                            team,
+                        )));
+                    }
+                    Some(row)
+                })
+                .collect();
+            let dim = match (b.dimension, self.zh()) {
+                (Dimension::Owner, true) => "按销售",
+                (Dimension::Channel, true) => "按渠道",
+                (Dimension::ChannelGroup, true) => "按渠道类别",
+                (Dimension::Industry, true) => "按行业",
+                (Dimension::Grade, true) => "按线索分级",
+                (d, false) => d.as_str(),
+            };
+            out.push(table(
+                format!("{} · {dim}", self.s("breakdowns")),
+                headers,
+                rows,
+            ));
+        }
+        out
+    }
+
+    fn months(&mut self) -> Result<(), BuildError> {
+        let m = &self.book.metrics;
+        let months: Vec<YearMonth> = m.months.clone();
+        let mut index_rows = Vec::new();
+        for (i, &ym) in months.iter().enumerate() {
+            let Some(k) = m.month(ym) else { continue };
+            let mut secs = vec![Section {
+                kind: "pager",
+                list: vec![
+                    i.checked_sub(1)
+                        .and_then(|j| months.get(j))
+                        .map_or(txt(""), |p| {
+                            link(format!("← {} {p}", self.s("prev")), Self::month_href(*p))
+                        }),
+                    months.get(i + 1).map_or(txt(""), |n| {
+                        link(format!("{} {n} →", self.s("next")), Self::month_href(*n))
+                    }),
+                ],
+                ..Section::default()
+            }];
+            secs.push(self.table4(k));
+            let file = self.repo.months.iter().find(|f| f.month == Some(ym));
+            if let Some(f) = file {
+                if !f.body.trim().is_empty() {
+                    secs.push(md(self.s("review"), self.markdown(&f.body)));
+                }
+                let rows = f
+                    .plan
+                    .iter()
+                    .map(|p| {
+                        vec![
+                            txt(p.area.as_str()),
+                            txt(self.text(&p.action)),
+                            p.owner.as_ref().map_or(txt(NULL), |o| self.owner(o)),
+                            txt(p.due.map_or(NULL.into(), |d| d.to_string())),
+                            txt(if p.done { self.s("yes") } else { self.s("no") }),
+                        ]
+                    })
+                    .collect();
+                secs.push(table(
+                    self.s("plan"),
+                    vec![
+                        self.s("area"),
+                        self.s("action"),
+                        self.s("owner"),
+                        self.s("due"),
+                        self.s("done"),
+                    ],
+                    rows,
+                ));
+            }
+            if let Some((_, st)) = m.durations.by_month.iter().find(|(mm, _)| *mm == ym) {
+                secs.push(self.durations_table(self.s("durations"), st));
+            }
+            secs.extend(self.breakdown_tables(ym));
+            let team = &self.repo.config().team;
+            let get = |key: &str| {
+                kpi_def(key).map_or(NULL.into(), |d| {
+                    kpi_value(d, k.get(key).and_then(|v| v.actual), team)
+                })
+            };
+            index_rows.push(vec![
+                link(ym.to_string(), Self::month_href(ym)),
+                num(get("new_leads")),
+                num(get("deals_won")),
+                num(get("revenue")),
+                num(get("lead_conversion_rate")),
+            ]);
+            self.page(
+                &format!("months/{ym}/index.html"),
+                "month.html",
+                "nav_months",
+                format!("{} {ym}", self.s("table4")),
+                vec![link(self.s("nav_months"), "@/months/index.html")],
+                secs,
+                vec![], // CHARTS: month charts from src/chart.rs.
+            )?;
+        }
+        index_rows.reverse();
+        let team = &self.repo.config().team;
+        let name = |k: &str| kpi_def(k).map_or(k.to_string(), |d| kpi_name(d, team));
+        let headers = vec![
+            self.s("month"),
+            name("new_leads"),
+            name("deals_won"),
+            name("revenue"),
+            name("lead_conversion_rate"),
+        ];
+        self.page(
+            "months/index.html",
+            "page.html",
+            "nav_months",
+            self.s("nav_months"),
+            vec![],
+            vec![table("", headers, index_rows)],
+            vec![],
+        )
+    }
+
+    fn stages(&mut self) -> Result<(), BuildError> {
+        let m = &self.book.metrics;
+        let mut secs = vec![self.durations_table(self.s("durations"), &m.durations.overall)];
+        let rows = m
+            .durations
+            .ongoing
+            .iter()
+            .filter_map(|o| {
+                let d = self.repo.deals.get(o.deal)?;
+                Some(vec![
+                    self.deal(&d.meta.id),
+                    txt(self.stage_name(o.stage, &o.stage_id)),
+                    txt(o.entered.to_string()),
+                    num(o.age.to_string()),
+                ])
+            })
+            .collect();
+        secs.push(table(
+            self.s("ongoing"),
+            vec![
+                self.s("deal"),
+                self.s("stage"),
+                self.s("entered"),
+                self.s("age"),
+            ],
+            rows,
+        ));
+        if let Some(f) = &m.funnel_total {
+            let mut rows = vec![vec![
+                txt(self.s("leads_acquired")),
+                num(f.leads.to_string()),
+                num(NULL),
+            ]];
+            for st in &f.steps {
+                rows.push(vec![
+                    txt(self.stage_name(Some(st.stage), &st.stage_id)),
+                    num(st.reached.to_string()),
+                    num(st.conversion.map_or(NULL.into(), percent)),
+                ]);
+            }
+            rows.push(vec![
+                txt(self.s("won")),
+                num(f.won.to_string()),
+                num(f.won_rate.map_or(NULL.into(), percent)),
+            ]);
+            secs.push(table(
+                format!("{} {}–{}", self.s("funnel"), f.from, f.to),
+                vec![self.s("stage"), self.s("reached"), self.s("conversion")],
+                rows,
+            ));
+        }
+        self.page(
+            "stages/index.html",
+            "stages.html",
+            "nav_stages",
+            self.s("nav_stages"),
+            vec![],
+            secs,
+            vec![],
+        )
+    }
+
+    fn leads(&mut self) -> Result<(), BuildError> {
+        let m = &self.book.metrics;
+        let config = self.repo.config();
+        let mut leads: Vec<usize> = (0..self.repo.leads.len())
+            .filter(|&i| m.leads[i].exists && safe_id(&self.repo.leads[i].meta.id))
+            .collect();
+        leads.sort_by(|&a, &b| {
+            let (a, b) = (&self.repo.leads[a], &self.repo.leads[b]);
+            b.acquired
+                .value
+                .cmp(&a.acquired.value)
+                .then(a.meta.id.cmp(&b.meta.id))
+        });
+        let rows = leads
+            .iter()
+            .map(|&i| {
+                let l = &self.repo.leads[i];
+                let lm = &m.leads[i];
+                let mut id = txt(l.meta.id.clone());
+                id.id = format!("lead-{}", encode(&l.meta.id));
+                let customer = self
+                    .repo
+                    .customers
+                    .iter()
+                    .find(|c| c.lead.as_ref().is_some_and(|x| x.value == l.meta.id));
+                vec![
+                    id,
+                    txt(config
+                        .channel(&l.source)
+                        .map_or(l.source.value.clone(), |c| c.name.clone())),
+                    txt(l.acquired.value.to_string()),
+                    customer.map_or(txt(l.company.clone()), |c| self.customer(&c.meta.id)),
+                    txt(l.industry.clone()),
+                    txt(l.contact.name.clone()),
+                    txt(l.contact.title.clone()),
+                    txt(self.contact(l.contact.phone.as_ref(), false)),
+                    txt(l.needs.join("、")),
+                    self.owner(&l.owner),
+                    txt(self.grade(lm.grade)),
+                    txt(l.status.as_str()),
+                    txt(lm
+                        .first_contact
+                        .as_ref()
+                        .map_or(NULL.into(), |o| self.s(o.status.as_str()))),
+                ]
+            })
+            .collect();
+        let headers = [
+            "id",
+            "channel",
+            "acquired",
+            "company",
+            "industry",
+            "contact",
+            "title",
+            "phone",
+            "needs",
+            "owner",
+            "grade",
+            "status",
+            "first_contact",
+        ]
+        .iter()
+        .map(|k| self.s(k))
+        .collect();
+        let mut secs = vec![table(self.s("lead_register"), headers, rows)];
+        if let Some(b) = m.breakdown(Dimension::Channel) {
+            let team = &config.team;
+            let defs: Vec<_> = ["new_leads", "lead_conversion_rate", "deals_won", "revenue"]
+                .iter()
+                .filter_map(|k| kpi_def(k))
+                .collect();
+            let mut headers = vec![self.s("channel")];
+            headers.extend(defs.iter().map(|d| kpi_name(d, team)));
+            // Channel report over all reported months: sum counts, recompute nothing —
+            // show the as-of month's figures per channel.
+            let month = m.as_of.month();
+            let rows = b
+                .groups
+                .iter()
+                .filter_map(|g| {
+                    let mk = g.months.iter().find(|x| x.month == month)?;
+                    let key = g.key.clone().unwrap_or_else(|| NULL.into());
+                    let mut row = vec![txt(config.channel(&key).map_or(key, |c| c.name.clone()))];
+                    for d in &defs {
+                        row.push(num(kpi_value(
+                            d,
+                            mk.get(d.key).and_then(|v| v.actual),
+                            team,
+                        )));
+                    }
+                    Some(row)
+                })
+                .collect();
+            secs.push(table(
+                format!("{} · {month}", self.s("channel")),
+                headers,
+                rows,
+            ));
+        }
+        self.page(
+            "leads/index.html",
+            "leads.html",
+            "nav_leads",
+            self.s("lead_register"),
+            vec![],
+            secs,
+            vec![],
+        )
+    }
+
+    fn customers(&mut self) -> Result<(), BuildError> {
+        let crumbs = || vec![link(String::new(), "@/customers/index.html")];
+        let mut index = Vec::new();
+        for c in &self.repo.customers {
+            if !safe_id(&c.meta.id) {
+                continue;
+            }
+            index.push(vec![
+                self.customer(&c.meta.id),
+                txt(c.industry.clone()),
+                self.owner(&c.owner),
+                txt(c.priority.map_or(NULL.into(), |g| self.grade(g))),
+                txt(c.progress.clone().unwrap_or_default()),
+            ]);
+            let mut profile = vec![
+                (self.s("name"), txt(c.name.clone())),
+                (self.s("industry"), txt(c.industry.clone())),
+                (
+                    self.s("annual_revenue"),
+                    txt(c.annual_revenue.map_or(NULL.into(), |x| self.amount(x))),
+                ),
+                (
+                    self.s("employees"),
+                    txt(c.employees.map_or(NULL.into(), |x| trim_number(x, 0))),
+                ),
+                (self.s("owner"), self.owner(&c.owner)),
+            ];
+            if let Some(l) = &c.lead {
+                profile.push((
+                    self.s("lead"),
+                    link(
+                        l.value.clone(),
+                        format!("@/leads/index.html#lead-{}", encode(l)),
+                    ),
+                ));
+            }
+            profile.extend([
+                (
+                    self.s("priority"),
+                    txt(c.priority.map_or(NULL.into(), |g| self.grade(g))),
+                ),
+                (self.s("pain_points"), txt(c.pain_points.join("、"))),
+                (self.s("decision_chain"), txt(c.decision_chain.join(" + "))),
+                (
+                    self.s("progress"),
+                    txt(c.progress.clone().unwrap_or_else(|| NULL.into())),
+                ),
+            ]);
+            for (k, v) in &c.extra {
+                profile.push((k.clone(), txt(extra_value(v))));
+            }
+            let mut secs = vec![kv(self.s("profile"), profile)];
+            let rows = c
+                .decision_makers
+                .iter()
+                .map(|d| {
+                    vec![
+                        txt(d.name.clone()),
+                        txt(d.title.clone()),
+                        txt(d.role.as_str()),
+                        txt(d.concerns.clone().unwrap_or_default()),
+                        txt(self.contact(d.phone.as_ref(), false)),
+                        txt(self.contact(d.email.as_ref(), true)),
+                    ]
+                })
+                .collect();
+            secs.push(table(
+                self.s("decision_makers"),
+                ["name", "title", "role", "concerns", "phone", "email"]
+                    .iter()
+                    .map(|k| self.s(k))
+                    .collect(),
+                rows,
+            ));
+            let rows = c
+                .risks
+                .iter()
+                .map(|r| vec![txt(r.kind.as_str()), txt(r.note.clone())])
+                .collect();
+            secs.push(table(
+                self.s("risks"),
+                vec![self.s("kind"), self.s("note")],
+                rows,
+            ));
+            let rows = self
+                .repo
+                .deals
+                .iter()
+                .zip(&self.book.metrics.deals)
+                .filter(|(d, _)| d.customer.value == c.meta.id)
+                .map(|(d, dm)| {
+                    vec![
+                        self.deal(&d.meta.id),
+                        txt(self.status(dm.status)),
+                        num(d.amount.as_ref().map_or(NULL.into(), |a| self.amount(**a))),
+                        txt(dm.closed.map_or(NULL.into(), |x| x.to_string())),
+                    ]
+                })
+                .collect();
+            secs.push(table(
+                self.s("deals"),
+                vec![
+                    self.s("deal"),
+                    self.s("status"),
+                    self.s("amount"),
+                    self.s("closed"),
+                ],
+                rows,
+            ));
+            if !c.body.trim().is_empty() {
+                secs.push(md(self.s("notes"), self.markdown(&c.body)));
+            }
+            let mut cr = crumbs();
+            cr[0].t = self.s("nav_customers");
+            self.page(
+                &format!("customers/{}/index.html", c.meta.id),
+                "customer.html",
+                "nav_customers",
+                c.name.clone(),
+                cr,
+                secs,
+                vec![],
+            )?;
+        }
+        let headers = ["customer", "industry", "owner", "priority", "progress"]
+            .iter()
+            .map(|k| self.s(k))
+            .collect();
+        self.page(
+            "customers/index.html",
+            "customers.html",
+            "nav_customers",
+            self.s("nav_customers"),
+            vec![],
+            vec![table("", headers, index)],
+            vec![],
+        )
+    }
+
+    fn deals(&mut self) -> Result<(), BuildError> {
+        let m = &self.book.metrics;
+        let mut index = Vec::new();
+        for (di, d) in self.repo.deals.iter().enumerate() {
+            if !safe_id(&d.meta.id) {
+                continue;
+            }
+            let dm = &m.deals[di];
+            let title = d.title.clone().unwrap_or_else(|| d.meta.id.clone());
+            index.push(vec![
+                self.deal(&d.meta.id),
+                self.customer(&d.customer),
+                self.owner(&d.owner),
+                txt(self.status(dm.status)),
+                txt(dm
+                    .current()
+                    .map_or(NULL.into(), |e| self.stage_name(e.stage, &e.stage_id))),
+                num(d.amount.as_ref().map_or(NULL.into(), |a| self.amount(**a))),
+            ]);
+            let mut info = vec![
+                (self.s("customer"), self.customer(&d.customer)),
+                (self.s("owner"), self.owner(&d.owner)),
+                (self.s("status"), txt(self.status(dm.status))),
+                (
+                    self.s("amount"),
+                    txt(d.amount.as_ref().map_or(NULL.into(), |a| self.amount(**a))),
+                ),
+                (
+                    self.s("closed"),
+                    txt(dm.closed.map_or(NULL.into(), |x| x.to_string())),
+                ),
+                (
+                    self.s("cycle_days"),
+                    txt(dm.cycle_days.map_or(NULL.into(), |x| x.to_string())),
+                ),
+            ];
+            if let Some(e) = d.expected_close {
+                info.push((self.s("expected_close"), txt(e.to_string())));
+            }
+            if let Some(r) = &d.lost_reason {
+                info.push((self.s("lost_reason"), txt(self.text(r))));
+            }
+            for (k, v) in &d.extra {
+                info.push((k.clone(), txt(extra_value(v))));
+            }
+            let mut secs = vec![kv("", info)];
+            let rows = dm
+                .history
+                .iter()
+                .map(|h| {
+                    let e = h.entry.and_then(|i| d.stages.get(i));
+                    let mut days = num(h.days.to_string());
+                    if h.ongoing {
+                        days.t = format!("{} ({})", h.days, self.s("ongoing"));
+                    }
+                    vec![
+                        txt(self.stage_name(h.stage, &h.stage_id)),
+                        txt(h.entered.to_string()),
+                        txt(h.end.to_string()),
+                        days,
+                        txt(e.map_or(String::new(), |e| self.text(&e.actions.join("、")))),
+                        txt(e.map_or(String::new(), |e| self.text(&e.outputs.join("、")))),
+                        e.and_then(|e| e.owner.as_ref())
+                            .map_or_else(|| self.owner(&d.owner), |o| self.owner(o)),
+                    ]
+                })
+                .collect();
+            secs.push(table(
+                self.s("timeline"),
+                [
+                    "stage", "entered", "end", "days", "actions", "outputs", "owner",
+                ]
+                .iter()
+                .map(|k| self.s(k))
+                .collect(),
+                rows,
+            ));
+            let rows = d
+                .activities
+                .iter()
+                .map(|a| {
+                    vec![
+                        txt(a.date.value.to_string()),
+                        txt(a.kind.as_str()),
+                        txt(self.text(a.note.as_deref().unwrap_or(""))),
+                    ]
+                })
+                .collect();
+            secs.push(table(
+                self.s("activities"),
+                vec![self.s("date"), self.s("kind"), self.s("note")],
+                rows,
+            ));
+            let rows = d
+                .payments
+                .iter()
+                .map(|p| {
+                    vec![
+                        txt(p.kind.as_str()),
+                        num(self.amount(*p.amount)),
+                        txt(p.due.value.to_string()),
+                        txt(p
+                            .received
+                            .as_ref()
+                            .map_or(NULL.into(), |r| r.value.to_string())),
+                    ]
+                })
+                .collect();
+            secs.push(table(
+                self.s("payments"),
+                vec![
+                    self.s("kind"),
+                    self.s("amount"),
+                    self.s("due"),
+                    self.s("received"),
+                ],
+                rows,
+            ));
+            if dm.overdue.iter().any(|_| true) {
+                secs.push(self.overdue_table(Some(di)));
+            }
+            let rows = d
+                .visits
+                .iter()
+                .map(|v| {
+                    vec![
+                        txt(v.date.value.to_string()),
+                        num(v.satisfaction.map_or(NULL.into(), |x| trim_number(x, 1))),
+                        txt(if v.upsell {
+                            self.s("yes")
+                        } else {
+                            self.s("no")
+                        }),
+                        txt(self.text(v.note.as_deref().unwrap_or(""))),
+                    ]
+                })
+                .collect();
+            secs.push(table(
+                self.s("visits"),
+                vec![
+                    self.s("date"),
+                    self.s("satisfaction"),
+                    self.s("upsell"),
+                    self.s("note"),
+                ],
+                rows,
+            ));
+            self.page(
+                &format!("deals/{}/index.html", d.meta.id),
+                "deal.html",
+                "nav_deals",
+                title,
+                vec![link(self.s("nav_deals"), "@/deals/index.html")],
+                secs,
+                vec![],
+            )?;
+        }
+        let headers = ["deal", "customer", "owner", "status", "stage", "amount"]
+            .iter()
+            .map(|k| self.s(k))
+            .collect();
+        self.page(
+            "deals/index.html",
+            "deals.html",
+            "nav_deals",
+            self.s("nav_deals"),
+            vec![],
+            vec![table("", headers, index)],
+            vec![],
+        )
+    }
+
+    fn owners(&mut self) -> Result<(), BuildError> {
+        let m = &self.book.metrics;
+        let month = m.as_of.month();
+        let mut index = Vec::new();
+        let owners = self.repo.config().owners.clone();
+        for o in &owners {
+            if !safe_id(&o.id) {
+                continue;
+            }
+            index.push(vec![
+                self.owner(&o.id),
+                txt(o.region.clone().unwrap_or_default()),
+                txt(o.team.clone().unwrap_or_default()),
+            ]);
+            let mut secs = vec![];
+            if let Some(g) = m
+                .breakdown(Dimension::Owner)
+                .and_then(|b| b.groups.iter().find(|g| g.key.as_deref() == Some(&o.id)))
+                && let Some(mk) = g.months.iter().find(|x| x.month == month)
+            {
+                let mut t = self.table4(mk);
+                t.title = format!("{} {month}", self.s("scorecard"));
+                secs.push(t);
+            }
+            if let Some(sla) = m.sla_by_owner.iter().find(|s| s.owner == o.id) {
+                let rate = |r: Option<f64>| r.map_or(NULL.into(), percent);
+                let fc = &sla.first_contact;
+                secs.push(kv(
+                    self.s("sla"),
+                    vec![
+                        (
+                            self.s("first_contact"),
+                            txt(format!(
+                                "{} ({} {} · {} {} · {} {} · {} {})",
+                                rate(fc.rate()),
+                                self.s("met"),
+                                fc.met,
+                                self.s("late"),
+                                fc.late,
+                                self.s("missing"),
+                                fc.missing,
+                                self.s("pending"),
+                                fc.pending
+                            )),
+                        ),
+                        (self.s("nurture_ok"), txt(sla.nurture_ok.to_string())),
+                        (
+                            self.s("nurture_missed"),
+                            txt(sla.nurture_missed.to_string()),
+                        ),
+                        (self.s("minutes"), txt(rate(sla.minutes.rate()))),
+                    ],
+                ));
+            }
+            let rows = self
+                .repo
+                .deals
+                .iter()
+                .zip(&m.deals)
+                .filter(|(d, _)| d.owner.value == o.id)
+                .map(|(d, dm)| {
+                    vec![
+                        self.deal(&d.meta.id),
+                        self.customer(&d.customer),
+                        txt(self.status(dm.status)),
+                        num(d.amount.as_ref().map_or(NULL.into(), |a| self.amount(**a))),
+                    ]
+                })
+                .collect();
+            secs.push(table(
+                self.s("deals"),
+                vec![
+                    self.s("deal"),
+                    self.s("customer"),
+                    self.s("status"),
+                    self.s("amount"),
+                ],
+                rows,
+            ));
+            self.page(
+                &format!("owners/{}/index.html", o.id),
+                "owner.html",
+                "nav_owners",
+                o.name.clone(),
+                vec![link(self.s("nav_owners"), "@/owners/index.html")],
+                secs,
+                vec![],
+            )?;
+        }
+        self.page(
+            "owners/index.html",
+            "owners.html",
+            "nav_owners",
+            self.s("nav_owners"),
+            vec![],
+            vec![table(
+                "",
+                vec![self.s("owner"), "region".into(), "team".into()],
+                index,
+            )],
+            vec![],
+        )
+    }
+
+    fn record_href(&self) -> HashMap<crate::source::FileId, String> {
+        let mut h = HashMap::new();
+        let r = self.repo;
+        for l in &r.leads {
+            h.insert(
+                l.meta.file,
+                format!("@/leads/index.html#lead-{}", encode(&l.meta.id)),
+            );
+        }
+        for c in r.customers.iter().filter(|c| safe_id(&c.meta.id)) {
+            h.insert(
+                c.meta.file,
+                format!("@/customers/{}/index.html", encode(&c.meta.id)),
+            );
+        }
+        for d in r.deals.iter().filter(|d| safe_id(&d.meta.id)) {
+            h.insert(
+                d.meta.file,
+                format!("@/deals/{}/index.html", encode(&d.meta.id)),
+            );
+        }
+        for c in r.cases.iter().filter(|c| safe_id(&c.meta.id)) {
+            h.insert(
+                c.meta.file,
+                format!("@/cases/{}/index.html", encode(&c.meta.id)),
+            );
+        }
+        for m in &r.months {
+            if let Some(ym) = m.month
+                && self.book.metrics.months.contains(&ym)
+            {
+                h.insert(m.meta.file, Self::month_href(ym));
+            }
+        }
+        h
+    }
+
+    fn quality(&mut self) -> Result<(), BuildError> {
+        let hrefs = self.record_href();
+        let sources = &self.repo.sources;
+        let mut by_code: BTreeMap<&str, Vec<Vec<Cell>>> = BTreeMap::new();
+        for d in self
+            .book
+            .diagnostics
+            .0
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+        {
+            let f = sources.get(d.file);
+            let (line, _) = f.line_col(d.span.start);
+            let loc = format!("{}:{line}", f.rel_path);
+            let loc = match hrefs.get(&d.file) {
+                Some(h) => link(loc, h.clone()),
+                None => txt(loc),
+            };
+            let msg = match &d.hint {
+                Some(h) => format!("{} ({h})", d.message),
+                None => d.message.clone(),
+            };
+            by_code
+                .entry(d.code)
+                .or_default()
+                .push(vec![loc, txt(self.text(&msg))]);
+        }
+        let mut secs = vec![stats(vec![(
+            self.s("quality_count"),
+            num(self.book.diagnostics.warnings().to_string()),
+        )])];
+        for (code, rows) in by_code {
+            secs.push(table(
+                format!("{code} ({})", rows.len()),
+                vec![self.s("file"), self.s("message")],
+                rows,
+            ));
+        }
+        self.page(
+            "quality/index.html",
+            "quality.html",
+            "nav_quality",
+            self.s("quality"),
+            vec![],
+            secs,
+            vec![],
+        )
+    }
+
+    fn data(&mut self) -> Result<(), BuildError> {
+        let dir = self.dir.join("data");
+        let files = crate::export::write(
+            &dir,
+            self.repo,
+            &self.book.metrics,
+            crate::export::ExportFormat::All,
+            self.opts.reveal_contacts,
+        )
+        .map_err(|e| BuildError::Io(format!("cannot write {}: {e}", dir.display())))?;
+        self.files += files.len();
+        let cells = files
+            .iter()
+            .map(|f| link(f.clone(), format!("@/data/{}", encode(f))))
+            .collect();
+        let mut sec = list(self.s("data_note"), cells);
+        sec.title = self.s("data_note");
+        self.page(
+            "data/index.html",
+            "data.html",
+            "nav_data",
+            self.s("data_exports"),
+            vec![],
+            vec![sec],
+            vec![],
+        )
+    }
+
+    fn case_industry(&self, c: &Case) -> String {
+        c.industry.clone().unwrap_or_else(|| {
+            c.deal
+                .as_ref()
+                .and_then(|d| self.book.index.deals.get(d.as_str()))
+                .and_then(|&di| {
+                    let cust = &self.repo.deals[di].customer;
+                    self.book.index.customers.get(cust.as_str())
+                })
+                .map_or(NULL.into(), |&ci| self.repo.customers[ci].industry.clone())
+        })
+    }
+
+    fn case_pages(&mut self, cases: &[&Case]) -> Result<(), BuildError> {
+        let shared = self.anon.is_some();
+        let tag_href = |t: &str| format!("@/cases/tags/{}/index.html", encode(t));
+        let result = |r: CaseResult| match r {
+            CaseResult::Success => "success",
+            CaseResult::Failure => "failure",
+        };
+        let mut tags: BTreeMap<String, Vec<Vec<Cell>>> = BTreeMap::new();
+        let mut rows = Vec::new();
+        let mut entries = Vec::new();
+        for c in cases {
+            let title = self.text(&c.title);
+            let href = format!("@/cases/{}/index.html", encode(&c.meta.id));
+            let stage = c
+                .stage
+                .as_ref()
+                .map_or(NULL.into(), |s| self.stage_by_id(s));
+            let industry = self.case_industry(c);
+            let row = vec![
+                link(title.clone(), href.clone()),
+                txt(c.date.value.to_string()),
+                txt(self.s(result(c.result))),
+                txt(industry.clone()),
+                txt(stage.clone()),
+                txt(c
+                    .tags
+                    .iter()
+                    .map(|t| self.text(t))
+                    .collect::<Vec<_>>()
+                    .join("、")),
+            ];
+            for t in &c.tags {
+                if safe_id(t) {
+                    tags.entry(t.clone()).or_default().push(row.clone());
+                }
+            }
+            rows.push(row);
+            let mut info = vec![
+                (self.s("date"), txt(c.date.value.to_string())),
+                (self.s("result"), txt(self.s(result(c.result)))),
+                (self.s("industry"), txt(industry)),
+                (self.s("stage"), txt(stage)),
+            ];
+            if let Some(d) = &c.deal {
+                let cell = match (&self.anon, self.book.index.deals.get(d.as_str())) {
+                    (Some(a), Some(&di)) => {
+                        let deal = &self.repo.deals[di];
+                        let amount = deal
+                            .amount
+                            .as_ref()
+                            .map_or(String::new(), |x| format!(" · {}", self.amount(**x)));
+                        txt(format!("{}{amount}", a.customer(&deal.customer)))
+                    }
+                    (Some(_), None) => txt(NULL),
+                    (None, _) => self.deal(d),
+                };
+                info.push((self.s("deal"), cell));
+            }
+            if let Some(a) = &c.author
+                && !shared
+            {
+                info.push((self.s("author"), self.owner(a)));
+            }
+            let tag_cells: Vec<Cell> = c
+                .tags
+                .iter()
+                .filter(|t| safe_id(t))
+                .map(|t| link(self.text(t), tag_href(t)))
+                .collect();
+            let mut secs = vec![kv("", info)];
+            if !tag_cells.is_empty() {
+                secs.push(list(self.s("tags"), tag_cells));
+            }
+            secs.push(list(
+                self.s("lessons"),
+                c.lessons.iter().map(|l| txt(self.text(l))).collect(),
+            ));
+            secs.push(list(
+                self.s("improvements"),
+                c.improvements.iter().map(|l| txt(self.text(l))).collect(),
+            ));
+            if !c.body.trim().is_empty() {
+                secs.push(md("", self.markdown(&c.body)));
+            }
+            entries.push(serde_json::json!({
+                "title": title,
+                "id": format!("urn:salesbook:case:{}", c.meta.id),
+                "link": match &self.opts.base_url {
+                    Some(b) => format!("{}/cases/{}/index.html", b.trim_end_matches('/'), encode(&c.meta.id)),
+                    None => format!("{}/index.html", encode(&c.meta.id)),
+                },
+                "updated": format!("{}T00:00:00Z", c.date.value),
+                "summary": c.lessons.iter().map(|l| self.text(l)).collect::<Vec<_>>().join("；"),
+            }));
+            self.page(
+                &format!("cases/{}/index.html", c.meta.id),
+                "case.html",
+                "nav_cases",
+                title,
+                vec![link(self.s("cases"), "@/cases/index.html")],
+                secs,
+                vec![],
+            )?;
+        }
+        let headers: Vec<String> = ["title", "date", "result", "industry", "stage", "tags"]
+            .iter()
+            .map(|k| self.s(k))
+            .collect();
+        let mut tag_list: Vec<Cell> = tags
+            .iter()
+            .map(|(t, r)| link(format!("{} ({})", self.text(t), r.len()), tag_href(t)))
+            .collect();
+        tag_list.push(link(self.s("feed"), "@/cases/atom.xml"));
+        for (t, trows) in &tags {
+            self.page(
+                &format!("cases/tags/{t}/index.html"),
+                "tag.html",
+                "nav_cases",
+                format!("{} · {}", self.s("tags"), self.text(t)),
+                vec![link(self.s("cases"), "@/cases/index.html")],
+                vec![table("", headers.clone(), trows.clone())],
+                vec![],
+            )?;
+        }
+        let make = |s: &Self| {
+            vec![
+                table("", headers.clone(), rows.clone()),
+                list(s.s("tags"), tag_list.clone()),
+            ]
+        };
+        let secs = make(self);
+        self.page(
+            "cases/index.html",
+            "cases.html",
+            "nav_cases",
+            self.s("cases"),
+            vec![],
+            secs,
+            vec![],
+        )?;
+        if shared {
+            // The shared site's home page is the case library.
+            let secs = make(self);
+            self.page(
+                "index.html",
+                "cases.html",
+                "nav_cases",
+                self.s("cases"),
+                vec![],
+                secs,
+                vec![],
+            )?;
+        }
+        let updated = cases
+            .iter()
+            .map(|c| c.date.value)
+            .max()
+            .unwrap_or(self.book.metrics.as_of.date);
+        let mut ctx = tera::Context::new();
+        ctx.insert("team", &self.repo.config().team.name);
+        ctx.insert("s", &self.theme.strings);
+        ctx.insert("feed_id", "urn:salesbook:cases");
+        ctx.insert("feed_link", "index.html");
+        ctx.insert("updated", &format!("{updated}T00:00:00Z"));
+        ctx.insert("entries", &entries);
+        let xml = self
+            .theme
+            .tera
+            .render("atom.xml", &ctx)
+            .map_err(|e| BuildError::Theme(format!("rendering cases/atom.xml: {e}")))?;
+        write(&self.dir.join("cases/atom.xml"), xml.as_bytes())?;
+        self.files += 1;
+        Ok(())
+    }
+}
+
+fn extra_value(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,331 @@
+//! End-to-end tests of `salesbook build` on the sample and small fixtures.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
+}
+
+fn build(data: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    Command::cargo_bin("salesbook")
+        .unwrap()
+        .arg("--data")
+        .arg(data)
+        .arg("build")
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// Copies a folder tree (the sample) into `to`.
+fn copy_dir(from: &Path, to: &Path) {
+    for f in files(from) {
+        let rel = f.strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::copy(&f, &dest).unwrap();
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// Every `href="…"` / `src="…"` value in a page.
+fn refs(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            if let Some(end) = rest.find('"') {
+                out.push(rest[..end].to_string());
+                rest = &rest[end..];
+            }
+        }
+    }
+    out
+}
+
+fn check_links(site: &Path) {
+    let mut broken = Vec::new();
+    for f in files(site) {
+        if f.extension().and_then(|e| e.to_str()) != Some("html") {
+            continue;
+        }
+        let html = read(&f);
+        for r in refs(&html) {
+            if r.starts_with("http://") || r.starts_with("https://") || r.starts_with("mailto:") {
+                continue;
+            }
+            let path = r.split(['#', '?']).next().unwrap();
+            if path.is_empty() {
+                continue;
+            }
+            let target = f.parent().unwrap().join(percent_decode(path));
+            if !target.is_file() {
+                broken.push(format!("{} → {r}", f.strip_prefix(site).unwrap().display()));
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+fn check_no_active_content(site: &Path) {
+    for f in files(site) {
+        if f.extension().and_then(|e| e.to_str()) != Some("html") {
+            continue;
+        }
+        let html = read(&f).to_lowercase();
+        assert!(!html.contains("<script"), "{}: script", f.display());
+        assert!(
+            !html.contains("javascript:"),
+            "{}: javascript:",
+            f.display()
+        );
+        // No ` on…=` event-handler attribute.
+        let b = html.as_bytes();
+        for (i, _) in html.match_indices(" on") {
+            let rest = &b[i + 3..];
+            let n = rest.iter().take_while(|c| c.is_ascii_lowercase()).count();
+            assert!(
+                !(n > 0 && rest.get(n) == Some(&b'=')),
+                "{}: event handler near {}",
+                f.display(),
+                &html[i..(i + 40).min(html.len())]
+            );
+        }
+    }
+}
+
+#[test]
+fn sample_site_has_the_pages_and_figures() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let o = build(&sample(), &out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for p in [
+        "index.html",
+        "404.html",
+        ".salesbook-site",
+        "static/style.css",
+        "months/index.html",
+        "months/2023-10/index.html",
+        "stages/index.html",
+        "leads/index.html",
+        "customers/index.html",
+        "customers/a-tech/index.html",
+        "deals/index.html",
+        "owners/lisi/index.html",
+        "cases/index.html",
+        "cases/a-tech-win/index.html",
+        "cases/atom.xml",
+        "quality/index.html",
+        "data/index.html",
+        "data/kpis.json",
+        "data/deals.json",
+    ] {
+        assert!(out.join(p).is_file(), "missing {p}");
+    }
+    let index = read(&out.join("index.html"));
+    for fig in ["12%", "80%", "85.7%", "112.5%", "97.8%"] {
+        assert!(index.contains(&format!(">{fig}<")), "dashboard lacks {fig}");
+    }
+    let month = read(&out.join("months/2023-10/index.html"));
+    for text in [
+        "高价值线索跟进不及时",
+        "方案修改耗时过长",
+        "大客户成交占比提升",
+        "售后响应速度需优化",
+        "优化线索筛选标准",
+    ] {
+        assert!(month.contains(text), "2023-10 lacks {text}");
+    }
+    // Contacts masked by default.
+    let customer = read(&out.join("customers/a-tech/index.html"));
+    assert!(customer.contains("138****5678"));
+    assert!(!customer.contains("13812345678"));
+    assert!(!customer.contains("zhangsan@atech.example.com"));
+    let deal = read(&out.join("deals/a-tech-2023/index.html"));
+    assert!(deal.contains("方案制定与呈现"));
+    check_links(&out);
+    check_no_active_content(&out);
+}
+
+#[test]
+fn reveal_contacts_shows_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let o = build(&sample(), &out, &["--reveal-contacts"]);
+    assert!(o.status.success());
+    assert!(read(&out.join("customers/a-tech/index.html")).contains("13812345678"));
+}
+
+#[test]
+fn record_html_is_sanitised() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    copy_dir(&sample(), &data);
+    let evil = "\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))\n";
+    for f in ["customers/a-tech.md", "cases/a-tech-win.md"] {
+        let p = data.join(f);
+        let text = read(&p) + evil;
+        std::fs::write(&p, text).unwrap();
+    }
+    let out = tmp.path().join("site");
+    let o = build(&data, &out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for page in ["customers/a-tech/index.html", "cases/a-tech-win/index.html"] {
+        let html = read(&out.join(page));
+        assert!(!html.contains("alert(1)</script>"), "{page}");
+        assert!(!html.contains("onerror"), "{page}");
+        assert!(!html.contains("javascript:"), "{page}");
+    }
+    check_no_active_content(&out);
+}
+
+/// Quoted values of `key = "…"` anywhere in the files of a folder.
+fn values(dir: &Path, keys: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in files(dir) {
+        let text = read(&f);
+        for key in keys {
+            let pat = format!("{key} = \"");
+            let mut rest = text.as_str();
+            while let Some(i) = rest.find(&pat) {
+                rest = &rest[i + pat.len()..];
+                if let Some(end) = rest.find('"') {
+                    out.push(rest[..end].to_string());
+                    rest = &rest[end..];
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[test]
+fn shared_build_leaks_no_personal_data_or_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let o = build(&sample(), &out, &["--audience", "shared"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut secrets = values(
+        &sample().join("leads"),
+        &["name", "phone", "email", "company"],
+    );
+    secrets.extend(values(
+        &sample().join("customers"),
+        &["name", "phone", "email"],
+    ));
+    assert!(secrets.iter().any(|s| s == "13812345678"));
+    assert!(secrets.iter().any(|s| s == "A科技有限公司"));
+    assert!(secrets.iter().any(|s| s == "张三"));
+    for f in files(&out) {
+        let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
+        for s in &secrets {
+            assert!(!text.contains(s.as_str()), "{} contains {s}", f.display());
+        }
+    }
+    assert!(!out.join("data").exists());
+    assert!(!out.join("customers").exists());
+    assert!(out.join("cases/a-tech-win/index.html").is_file());
+    // Not shareable cases are left out.
+    let unshared: Vec<_> = files(&sample().join("cases"))
+        .into_iter()
+        .filter(|f| !read(f).contains("shareable = true"))
+        .collect();
+    for f in unshared {
+        let id = f.file_stem().unwrap().to_str().unwrap();
+        assert!(
+            !out.join("cases").join(id).exists(),
+            "{id} is not shareable"
+        );
+    }
+    check_links(&out);
+    check_no_active_content(&out);
+}
+
+#[test]
+fn failed_build_leaves_previous_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    copy_dir(&sample(), &data);
+    let out = tmp.path().join("site");
+    assert!(build(&data, &out, &[]).status.success());
+    let before = std::fs::read(out.join("index.html")).unwrap();
+    let lead = data.join("leads/LX001.toml");
+    std::fs::write(
+        &lead,
+        read(&lead).replace("owner = \"lisi\"", "owner = \"nobody\""),
+    )
+    .unwrap();
+    let o = build(&data, &out, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(std::fs::read(out.join("index.html")).unwrap(), before);
+    // No temporary folders left beside it.
+    let names: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.starts_with(".site")), "{names:?}");
+}
+
+#[test]
+fn refuses_a_folder_that_is_not_a_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("docs");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("precious.txt"), "keep me").unwrap();
+    let o = build(&sample(), &out, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
+    assert!(out.join("precious.txt").is_file());
+    // A rebuild over a salesbook site is fine; --force replaces anything.
+    let o = build(&sample(), &out, &["--force"]);
+    assert!(o.status.success());
+    assert!(!out.join("precious.txt").exists());
+    assert!(build(&sample(), &out, &[]).status.success());
+}
