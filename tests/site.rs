@@ -329,3 +329,26 @@ fn refuses_a_folder_that_is_not_a_site() {
     assert!(!out.join("precious.txt").exists());
     assert!(build(&sample(), &out, &[]).status.success());
 }
+
+#[test]
+fn dashboard_and_months_carry_accessible_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    assert!(build(&sample(), &out, &[]).status.success());
+    let count = |html: &str, needle: &str| html.matches(needle).count();
+    let index = read(&out.join("index.html"));
+    // Five 12-month trends, funnel, pipeline by stage, durations, channels.
+    assert_eq!(count(&index, "<svg"), 9);
+    assert_eq!(count(&index, r#"role="img""#), 9);
+    assert_eq!(count(&index, "<desc>"), 9);
+    assert_eq!(count(&index, r#"class="chart chart-line""#), 5);
+    assert!(index.contains(r#"class="chart chart-funnel""#));
+    // The conversion trend's text alternative names October's 12% and its 15% target.
+    assert!(
+        index.contains("2023-10: 12% (") && index.contains("15%"),
+        "trend desc"
+    );
+    let month = read(&out.join("months/2023-10/index.html"));
+    assert_eq!(count(&month, "<svg"), 5);
+    assert!(!index.contains("NaN") && !month.contains("NaN"));
+}

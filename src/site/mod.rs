@@ -6,6 +6,7 @@
 //! in at the end, so a failed build leaves the previous site untouched.
 
 mod anon;
+mod charts;
 pub mod markdown;
 mod pages;
 pub mod theme;

@@ -549,7 +549,7 @@ impl Site<'_> {
             format!("{} · {}", self.s("nav_dashboard"), m.as_of.month()),
             vec![],
             secs,
-            vec![], // CHARTS: filled from src/chart.rs once it lands.
+            super::charts::dashboard(self.book, &|k| self.s(k)),
         )
     }
 
@@ -778,7 +778,7 @@ impl Site<'_> {
                 format!("{} {ym}", self.s("table4")),
                 vec![link(self.s("nav_months"), "@/months/index.html")],
                 secs,
-                vec![], // CHARTS: month charts from src/chart.rs.
+                super::charts::trends(self.book, ym),
             )?;
         }
         index_rows.reverse();
