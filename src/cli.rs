@@ -294,7 +294,14 @@ fn export(global: &Global, out: &std::path::Path, reveal_contacts: bool) -> i32 
         Some(Format::Csv) => ExportFormat::Csv,
         Some(_) => ExportFormat::Xlsx,
     };
-    match crate::export::write(out, &book.repo, &book.metrics, format, reveal_contacts) {
+    match crate::export::write(
+        out,
+        &book.repo,
+        &book.index,
+        &book.metrics,
+        format,
+        reveal_contacts,
+    ) {
         Ok(files) => {
             if !global.quiet {
                 eprintln!(

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::metrics::{Metrics, MonthKpis};
-use crate::model::{Grade, Language, Repo};
+use crate::model::{Grade, Index, Language, Repo};
 use crate::personal::mask_phone;
 use crate::report;
 
@@ -95,7 +95,7 @@ fn opt(x: Option<f64>) -> String {
 }
 
 /// Every exported table, in order.
-pub fn tables(repo: &Repo, metrics: &Metrics, reveal_contacts: bool) -> Vec<Table> {
+pub fn tables(repo: &Repo, index: &Index, metrics: &Metrics, reveal_contacts: bool) -> Vec<Table> {
     let zh = repo.config().team.language == Language::Zh;
     let h = |zh_h: &[&str], en_h: &[&str]| -> Vec<String> {
         if zh { zh_h } else { en_h }
@@ -161,6 +161,7 @@ pub fn tables(repo: &Repo, metrics: &Metrics, reveal_contacts: bool) -> Vec<Tabl
         ),
         table3(
             repo,
+            index,
             metrics,
             h(
                 &[
@@ -276,12 +277,6 @@ fn stages_table(repo: &Repo, metrics: &Metrics) -> Table {
     }
 }
 
-fn owner_name(repo: &Repo, id: &str) -> String {
-    repo.config()
-        .owner(id)
-        .map_or_else(|| id.to_string(), |o| o.name.clone())
-}
-
 fn table1(repo: &Repo, reveal: bool, headers: Vec<String>) -> Table {
     let config = repo.config();
     let rows = repo
@@ -297,9 +292,7 @@ fn table1(repo: &Repo, reveal: bool, headers: Vec<String>) -> Table {
             });
             vec![
                 l.meta.id.clone(),
-                config
-                    .channel(&l.source)
-                    .map_or_else(|| l.source.value.clone(), |c| c.name.clone()),
+                config.channel_name(&l.source),
                 l.acquired.to_string(),
                 l.company.clone(),
                 l.industry.clone(),
@@ -307,7 +300,7 @@ fn table1(repo: &Repo, reveal: bool, headers: Vec<String>) -> Table {
                 l.contact.title.clone(),
                 phone.unwrap_or_default(),
                 l.needs.join("、"),
-                owner_name(repo, &l.owner),
+                config.owner_name(&l.owner),
             ]
         })
         .collect();
@@ -381,35 +374,23 @@ fn table2(repo: &Repo, zh: bool, headers: Vec<String>) -> Table {
     }
 }
 
-fn table3(repo: &Repo, metrics: &Metrics, headers: Vec<String>) -> Table {
+fn table3(repo: &Repo, index: &Index, metrics: &Metrics, headers: Vec<String>) -> Table {
     let config = repo.config();
     let zh = config.team.language == Language::Zh;
     let mut rows = Vec::new();
     for (d, m) in repo.deals.iter().zip(&metrics.deals) {
-        let customer = repo
-            .customers
-            .iter()
-            .find(|c| c.meta.id == *d.customer)
-            .map_or_else(|| d.customer.value.clone(), |c| c.name.clone());
+        let customer = index.customers.get(d.customer.as_str()).map_or_else(
+            || d.customer.value.clone(),
+            |&i| repo.customers[i].name.clone(),
+        );
         for e in &m.history {
             let entry = e.entry.map(|i| &d.stages[i]);
-            let stage = config.stages.iter().find(|s| s.id == e.stage_id);
-            let stage_name = stage.map_or_else(
-                || e.stage_id.clone(),
-                |s| {
-                    if zh {
-                        s.name.clone()
-                    } else {
-                        s.name_en.clone().unwrap_or_else(|| s.name.clone())
-                    }
-                },
-            );
             let owner = entry
                 .and_then(|x| x.owner.as_ref())
                 .map_or(d.owner.value.as_str(), |o| o.value.as_str());
             rows.push(vec![
                 customer.clone(),
-                stage_name,
+                config.stage_label(&e.stage_id),
                 e.entered.to_string(),
                 e.days.to_string(),
                 entry
@@ -424,7 +405,7 @@ fn table3(repo: &Repo, metrics: &Metrics, headers: Vec<String>) -> Table {
                             .join(if zh { "" } else { "; " })
                     })
                     .unwrap_or_default(),
-                owner_name(repo, owner),
+                config.owner_name(owner),
             ]);
         }
     }
@@ -473,6 +454,7 @@ pub enum ExportFormat {
 pub fn write(
     dir: &Path,
     repo: &Repo,
+    index: &Index,
     metrics: &Metrics,
     format: ExportFormat,
     reveal_contacts: bool,
@@ -487,15 +469,15 @@ pub fn write(
         written.extend(["kpis.json".to_string(), "deals.json".to_string()]);
     }
     if matches!(format, ExportFormat::All | ExportFormat::Csv) {
-        for t in tables(repo, metrics, reveal_contacts) {
+        for t in tables(repo, index, metrics, reveal_contacts) {
             let name = format!("{}.csv", t.name);
             write_file(&dir.join(&name), &csv_bytes(&t)?)?;
             written.push(name);
         }
     }
     if format == ExportFormat::Xlsx {
-        let bytes =
-            xlsx_bytes(&tables(repo, metrics, reveal_contacts)).map_err(std::io::Error::other)?;
+        let bytes = xlsx_bytes(&tables(repo, index, metrics, reveal_contacts))
+            .map_err(std::io::Error::other)?;
         write_file(&dir.join("salesbook.xlsx"), &bytes)?;
         written.push("salesbook.xlsx".into());
     }

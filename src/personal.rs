@@ -90,6 +90,24 @@ fn looks_like_phone(s: &str, digits: usize) -> bool {
     (7..=15).contains(&digits) && groups.len() <= 4 && !is_date
 }
 
+/// Masks every phone number and email address found in free text.
+pub fn mask_in_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut last = 0;
+    for r in find_personal_data(s) {
+        out.push_str(&s[last..r.start]);
+        let found = &s[r.clone()];
+        out.push_str(&if found.contains('@') {
+            mask_email(found)
+        } else {
+            mask_phone(found)
+        });
+        last = r.end;
+    }
+    out.push_str(&s[last..]);
+    out
+}
+
 /// `13812345678` → `138****5678`; short numbers keep only their last two digits.
 pub fn mask_phone(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
@@ -165,6 +183,14 @@ mod tests {
             .map(|r| &text[r])
             .collect();
         assert_eq!(found, ["021-6234 5678"]);
+    }
+
+    #[test]
+    fn masks_inside_text() {
+        assert_eq!(
+            mask_in_text("致电 13812345678 或写信 zhangsan@example.com。"),
+            "致电 138****5678 或写信 z***@example.com。"
+        );
     }
 
     #[test]

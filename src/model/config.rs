@@ -132,7 +132,34 @@ pub struct GradingRule {
     pub min_match: Option<f64>,
 }
 
+impl StageDef {
+    /// The stage's name in the UI language (`name_en` when English and given).
+    pub fn label(&self, language: Language) -> &str {
+        match (language, &self.name_en) {
+            (Language::En, Some(en)) => en,
+            _ => &self.name,
+        }
+    }
+}
+
 impl Config {
+    /// A stage's label by id; the id itself for an unknown stage.
+    pub fn stage_label(&self, id: &str) -> String {
+        self.stages.iter().find(|s| s.id == id).map_or_else(
+            || id.to_string(),
+            |s| s.label(self.team.language).to_string(),
+        )
+    }
+    /// An owner's name; the id itself for an unknown owner.
+    pub fn owner_name(&self, id: &str) -> String {
+        self.owner(id)
+            .map_or_else(|| id.to_string(), |o| o.name.clone())
+    }
+    /// A channel's name; the id itself for an unknown channel.
+    pub fn channel_name(&self, id: &str) -> String {
+        self.channel(id)
+            .map_or_else(|| id.to_string(), |c| c.name.clone())
+    }
     pub fn owner(&self, id: &str) -> Option<&Owner> {
         self.owners.iter().find(|o| o.id == id)
     }

@@ -45,11 +45,18 @@ impl Anon {
             Language::En => format!("{industry} customer {}", letter(i)),
         };
         let mut ids: Vec<&str> = order.iter().map(String::as_str).collect();
-        for c in &repo.customers {
-            if !ids.contains(&c.meta.id.as_str()) {
-                ids.push(&c.meta.id);
-            }
-        }
+        let listed: std::collections::HashSet<&str> = ids.iter().copied().collect();
+        ids.extend(
+            repo.customers
+                .iter()
+                .map(|c| c.meta.id.as_str())
+                .filter(|id| !listed.contains(id)),
+        );
+        let by_id: HashMap<&str, &crate::model::Customer> = repo
+            .customers
+            .iter()
+            .map(|c| (c.meta.id.as_str(), c))
+            .collect();
         let mut replacements: Vec<(String, String)> = Vec::new();
         let mut customers = HashMap::new();
         let mut n = 0;
@@ -64,7 +71,7 @@ impl Anon {
             }
         };
         for id in ids {
-            let Some(c) = repo.customers.iter().find(|c| c.meta.id == id) else {
+            let Some(&c) = by_id.get(id) else {
                 continue;
             };
             let l = label(&c.industry, n);

@@ -6,7 +6,7 @@ use crate::book::Book;
 use crate::chart::{self, Words};
 use crate::format::{self, kpi_name, kpi_value};
 use crate::metrics::{Dimension, kpi_def};
-use crate::model::{Language, YearMonth};
+use crate::model::YearMonth;
 
 /// The KPIs of the template's table 4, charted as 12-month trends with targets.
 const TRENDS: [&str; 5] = [
@@ -16,17 +16,6 @@ const TRENDS: [&str; 5] = [
     "satisfaction",
     "revenue",
 ];
-
-fn stage_label(book: &Book, id: &str) -> String {
-    let config = book.repo.config();
-    match config.stages.iter().find(|s| s.id == id) {
-        Some(s) if config.team.language == Language::En => {
-            s.name_en.clone().unwrap_or_else(|| s.name.clone())
-        }
-        Some(s) => s.name.clone(),
-        None => id.to_string(),
-    }
-}
 
 /// 12-month trends ending at `month`.
 pub fn trends(book: &Book, month: YearMonth) -> Vec<Chart> {
@@ -63,11 +52,12 @@ pub fn dashboard(book: &Book, s: &dyn Fn(&str) -> String) -> Vec<Chart> {
 
     if let Some(f) = &m.funnel_total {
         let mut steps: Vec<(String, f64)> = vec![(s("chart_leads"), f.leads as f64)];
-        steps.extend(
-            f.steps
-                .iter()
-                .map(|st| (stage_label(book, &st.stage_id), st.reached as f64)),
-        );
+        steps.extend(f.steps.iter().map(|st| {
+            (
+                book.repo.config().stage_label(&st.stage_id),
+                st.reached as f64,
+            )
+        }));
         steps.push((s("won"), f.won as f64));
         let title = s("funnel");
         charts.push(Chart {
@@ -85,7 +75,7 @@ pub fn dashboard(book: &Book, s: &dyn Fn(&str) -> String) -> Vec<Chart> {
             let label = l
                 .stage_id
                 .as_deref()
-                .map_or("—".into(), |id| stage_label(book, id));
+                .map_or("—".into(), |id| book.repo.config().stage_label(id));
             (label, l.amount)
         })
         .collect();
@@ -98,7 +88,7 @@ pub fn dashboard(book: &Book, s: &dyn Fn(&str) -> String) -> Vec<Chart> {
     let stats = &m.durations.overall;
     let categories: Vec<String> = stats
         .iter()
-        .map(|st| stage_label(book, &st.stage_id))
+        .map(|st| book.repo.config().stage_label(&st.stage_id))
         .collect();
     let series = vec![
         (s("mean"), stats.iter().map(|st| st.summary.mean).collect()),

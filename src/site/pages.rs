@@ -12,9 +12,9 @@ use super::{Audience, BuildError, MARKER, Options, encode, markdown, safe_id};
 use crate::book::Book;
 use crate::diagnostic::Severity;
 use crate::format::{self, NULL, kpi_name, kpi_value, percent, trim_number};
-use crate::metrics::{Dimension, MonthKpis, kpi_def};
+use crate::metrics::{Dimension, KpiDef, MonthKpis, kpi_def};
 use crate::model::{Case, CaseResult, DealStatus, Grade, Language, Repo, YearMonth};
-use crate::personal::{find_personal_data, mask_email, mask_phone};
+use crate::personal::{mask_email, mask_in_text, mask_phone};
 use crate::source::Sp;
 
 #[derive(Serialize, Default, Clone)]
@@ -153,24 +153,6 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
         .map_err(|e| BuildError::Io(format!("cannot write {}: {e}", path.display())))
 }
 
-/// Masks phone numbers and emails inside free text.
-fn mask_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut last = 0;
-    for r in find_personal_data(s) {
-        out.push_str(&s[last..r.start]);
-        let found = &s[r.clone()];
-        out.push_str(&if found.contains('@') {
-            mask_email(found)
-        } else {
-            mask_phone(found)
-        });
-        last = r.end;
-    }
-    out.push_str(&s[last..]);
-    out
-}
-
 impl<'a> Site<'a> {
     fn s(&self, key: &str) -> String {
         self.theme
@@ -198,20 +180,22 @@ impl<'a> Site<'a> {
     fn stage_name(&self, i: Option<usize>, id: &str) -> String {
         let config = self.repo.config();
         match i.and_then(|i| config.stages.get(i)) {
-            Some(st) if !self.zh() => st.name_en.clone().unwrap_or_else(|| st.name.clone()),
-            Some(st) => st.name.clone(),
+            Some(st) => st.label(config.team.language).to_string(),
             None => id.to_string(),
         }
+    }
+    /// One cell per KPI: the month's actual, formatted.
+    fn actuals(&self, mk: &MonthKpis, defs: &[&KpiDef]) -> Vec<Cell> {
+        let team = &self.repo.config().team;
+        defs.iter()
+            .map(|d| num(kpi_value(d, mk.get(d.key).and_then(|v| v.actual), team)))
+            .collect()
     }
     fn stage_by_id(&self, id: &str) -> String {
         self.stage_name(self.repo.config().stage_index(id), id)
     }
     fn owner(&self, id: &str) -> Cell {
-        let name = self
-            .repo
-            .config()
-            .owner(id)
-            .map_or(id.to_string(), |o| o.name.clone());
+        let name = self.repo.config().owner_name(id);
         if safe_id(id) && self.repo.config().owner(id).is_some() {
             link(name, format!("@/owners/{}/index.html", encode(id)))
         } else {
@@ -263,7 +247,7 @@ impl<'a> Site<'a> {
         match &self.anon {
             Some(a) => a.text(s),
             None if self.opts.reveal_contacts => s.to_string(),
-            None => mask_text(s),
+            None => mask_in_text(s),
         }
     }
     fn markdown(&self, s: &str) -> String {
@@ -667,22 +651,12 @@ impl Site<'_> {
                     let key = g.key.clone().unwrap_or_else(|| NULL.into());
                     let label = match b.dimension {
                         Dimension::Owner => self.owner(&key),
-                        Dimension::Channel => txt(self
-                            .repo
-                            .config()
-                            .channel(&key)
-                            .map_or(key.clone(), |c| c.name.clone())),
+                        Dimension::Channel => txt(self.repo.config().channel_name(&key)),
                         Dimension::Grade => txt(self.s(&key)),
                         _ => txt(key),
                     };
                     let mut row = vec![label];
-                    for d in &defs {
-                        row.push(num(kpi_value(
-                            d,
-                            mk.get(d.key).and_then(|v| v.actual),
-                            team,
-                        )));
-                    }
+                    row.extend(self.actuals(mk, &defs));
                     Some(row)
                 })
                 .collect();
@@ -877,6 +851,13 @@ impl Site<'_> {
                 .cmp(&a.acquired.value)
                 .then(a.meta.id.cmp(&b.meta.id))
         });
+        // Which customer each lead became, found once rather than per lead.
+        let customer_of: HashMap<&str, &crate::model::Customer> = self
+            .repo
+            .customers
+            .iter()
+            .filter_map(|c| Some((c.lead.as_ref()?.value.as_str(), c)))
+            .collect();
         let rows = leads
             .iter()
             .map(|&i| {
@@ -884,16 +865,10 @@ impl Site<'_> {
                 let lm = &m.leads[i];
                 let mut id = txt(l.meta.id.clone());
                 id.id = format!("lead-{}", encode(&l.meta.id));
-                let customer = self
-                    .repo
-                    .customers
-                    .iter()
-                    .find(|c| c.lead.as_ref().is_some_and(|x| x.value == l.meta.id));
+                let customer = customer_of.get(l.meta.id.as_str());
                 vec![
                     id,
-                    txt(config
-                        .channel(&l.source)
-                        .map_or(l.source.value.clone(), |c| c.name.clone())),
+                    txt(config.channel_name(&l.source)),
                     txt(l.acquired.value.to_string()),
                     customer.map_or(txt(l.company.clone()), |c| self.customer(&c.meta.id)),
                     txt(l.industry.clone()),
@@ -947,14 +922,8 @@ impl Site<'_> {
                 .filter_map(|g| {
                     let mk = g.months.iter().find(|x| x.month == month)?;
                     let key = g.key.clone().unwrap_or_else(|| NULL.into());
-                    let mut row = vec![txt(config.channel(&key).map_or(key, |c| c.name.clone()))];
-                    for d in &defs {
-                        row.push(num(kpi_value(
-                            d,
-                            mk.get(d.key).and_then(|v| v.actual),
-                            team,
-                        )));
-                    }
+                    let mut row = vec![txt(config.channel_name(&key))];
+                    row.extend(self.actuals(mk, &defs));
                     Some(row)
                 })
                 .collect();
@@ -977,6 +946,11 @@ impl Site<'_> {
 
     fn customers(&mut self) -> Result<(), BuildError> {
         let crumbs = || vec![link(String::new(), "@/customers/index.html")];
+        // Each customer's deals, grouped once rather than searched per customer.
+        let mut deals_of: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, d) in self.repo.deals.iter().enumerate() {
+            deals_of.entry(d.customer.as_str()).or_default().push(i);
+        }
         let mut index = Vec::new();
         for c in &self.repo.customers {
             if !safe_id(&c.meta.id) {
@@ -1059,12 +1033,11 @@ impl Site<'_> {
                 vec![self.s("kind"), self.s("note")],
                 rows,
             ));
-            let rows = self
-                .repo
-                .deals
-                .iter()
-                .zip(&self.book.metrics.deals)
-                .filter(|(d, _)| d.customer.value == c.meta.id)
+            let rows = deals_of
+                .get(c.meta.id.as_str())
+                .into_iter()
+                .flatten()
+                .map(|&i| (&self.repo.deals[i], &self.book.metrics.deals[i]))
                 .map(|(d, dm)| {
                     vec![
                         self.deal(&d.meta.id),
@@ -1481,6 +1454,7 @@ impl Site<'_> {
         let files = crate::export::write(
             &dir,
             self.repo,
+            &self.book.index,
             &self.book.metrics,
             crate::export::ExportFormat::All,
             self.opts.reveal_contacts,
