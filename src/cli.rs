@@ -41,7 +41,7 @@ pub struct Global {
     /// Treat warnings as errors
     #[arg(long, global = true)]
     pub strict: bool,
-    /// Output format: check human|json, report human|json|csv, export json|csv|xlsx
+    /// Output format: check/build human|json (diagnostics), report human|json|csv, export json|csv|xlsx
     #[arg(long, global = true, value_enum)]
     pub format: Option<Format>,
     /// Print errors only: no warnings, no summary
@@ -328,6 +328,10 @@ fn build(global: &Global, opts: &crate::site::Options) -> i32 {
     let start = std::time::Instant::now();
     match crate::site::build(&book, &global.data, opts) {
         Ok(files) => {
+            if global.timings {
+                let ms = start.elapsed().as_secs_f64() * 1000.0;
+                eprintln!("timing: site     {ms:>8.2} ms");
+            }
             if !global.quiet {
                 eprintln!(
                     "wrote {files} file(s) to {} in {} ms",
