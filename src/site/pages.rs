@@ -226,6 +226,14 @@ impl<'a> Site<'a> {
     fn grade(&self, g: Grade) -> String {
         self.s(g.as_str())
     }
+    /// The UI label of an enum value: the string `<prefix>_<key>`, else the key itself.
+    fn label(&self, prefix: &str, key: &str) -> String {
+        self.theme
+            .strings
+            .get(&format!("{prefix}_{key}"))
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
+    }
     fn status(&self, s: DealStatus) -> String {
         match s {
             DealStatus::Open => self.s("open"),
@@ -496,7 +504,7 @@ impl Site<'_> {
                 self.s("company"),
                 self.s("owner"),
                 self.s("status"),
-                "h".into(),
+                self.s("hours"),
             ],
             rows,
         ));
@@ -653,21 +661,16 @@ impl Site<'_> {
                         Dimension::Owner => self.owner(&key),
                         Dimension::Channel => txt(self.repo.config().channel_name(&key)),
                         Dimension::Grade => txt(self.s(&key)),
-                        _ => txt(key),
+                        Dimension::ChannelGroup => txt(self.label("group", &key)),
+                        // Industries are free text: shown as written.
+                        Dimension::Industry => txt(key),
                     };
                     let mut row = vec![label];
                     row.extend(self.actuals(mk, &defs));
                     Some(row)
                 })
                 .collect();
-            let dim = match (b.dimension, self.zh()) {
-                (Dimension::Owner, true) => "按销售",
-                (Dimension::Channel, true) => "按渠道",
-                (Dimension::ChannelGroup, true) => "按渠道类别",
-                (Dimension::Industry, true) => "按行业",
-                (Dimension::Grade, true) => "按线索分级",
-                (d, false) => d.as_str(),
-            };
+            let dim = self.label("by", b.dimension.as_str());
             out.push(table(
                 format!("{} · {dim}", self.s("breakdowns")),
                 headers,
@@ -708,7 +711,7 @@ impl Site<'_> {
                     .iter()
                     .map(|p| {
                         vec![
-                            txt(p.area.as_str()),
+                            txt(self.label("area", p.area.as_str())),
                             txt(self.text(&p.action)),
                             p.owner.as_ref().map_or(txt(NULL), |o| self.owner(o)),
                             txt(p.due.map_or(NULL.into(), |d| d.to_string())),
@@ -858,7 +861,7 @@ impl Site<'_> {
             .iter()
             .filter_map(|c| Some((c.lead.as_ref()?.value.as_str(), c)))
             .collect();
-        let rows = leads
+        let rows: Vec<(YearMonth, Vec<Cell>)> = leads
             .iter()
             .map(|&i| {
                 let l = &self.repo.leads[i];
@@ -866,7 +869,7 @@ impl Site<'_> {
                 let mut id = txt(l.meta.id.clone());
                 id.id = format!("lead-{}", encode(&l.meta.id));
                 let customer = customer_of.get(l.meta.id.as_str());
-                vec![
+                let row = vec![
                     id,
                     txt(config.channel_name(&l.source)),
                     txt(l.acquired.value.to_string()),
@@ -878,12 +881,13 @@ impl Site<'_> {
                     txt(l.needs.join("、")),
                     self.owner(&l.owner),
                     txt(self.grade(lm.grade)),
-                    txt(l.status.as_str()),
+                    txt(self.label("lead", l.status.as_str())),
                     txt(lm
                         .first_contact
                         .as_ref()
                         .map_or(NULL.into(), |o| self.s(o.status.as_str()))),
-                ]
+                ];
+                (YearMonth::of(l.acquired.value), row)
             })
             .collect();
         let headers = [
@@ -903,8 +907,25 @@ impl Site<'_> {
         ]
         .iter()
         .map(|k| self.s(k))
-        .collect();
-        let mut secs = vec![table(self.s("lead_register"), headers, rows)];
+        .collect::<Vec<_>>();
+        // The register by acquisition month, newest first (the leads are sorted so).
+        let mut by_month: Vec<(YearMonth, Vec<Vec<Cell>>)> = Vec::new();
+        for (ym, row) in rows {
+            match by_month.last_mut() {
+                Some((m, rows)) if *m == ym => rows.push(row),
+                _ => by_month.push((ym, vec![row])),
+            }
+        }
+        let mut secs: Vec<Section> = by_month
+            .into_iter()
+            .map(|(ym, rows)| Section {
+                id: format!("month-{ym}"),
+                ..table(format!("{ym} ({})", rows.len()), headers.clone(), rows)
+            })
+            .collect();
+        if secs.is_empty() {
+            secs.push(table("", headers, vec![]));
+        }
         if let Some(b) = m.breakdown(Dimension::Channel) {
             let team = &config.team;
             let defs: Vec<_> = ["new_leads", "lead_conversion_rate", "deals_won", "revenue"]
@@ -1008,7 +1029,7 @@ impl Site<'_> {
                     vec![
                         txt(d.name.clone()),
                         txt(d.title.clone()),
-                        txt(d.role.as_str()),
+                        txt(self.label("role", d.role.as_str())),
                         txt(d.concerns.clone().unwrap_or_default()),
                         txt(self.contact(d.phone.as_ref(), false)),
                         txt(self.contact(d.email.as_ref(), true)),
@@ -1026,7 +1047,12 @@ impl Site<'_> {
             let rows = c
                 .risks
                 .iter()
-                .map(|r| vec![txt(r.kind.as_str()), txt(r.note.clone())])
+                .map(|r| {
+                    vec![
+                        txt(self.label("risk", r.kind.as_str())),
+                        txt(r.note.clone()),
+                    ]
+                })
                 .collect();
             secs.push(table(
                 self.s("risks"),
@@ -1057,6 +1083,10 @@ impl Site<'_> {
                 ],
                 rows,
             ));
+            let deals = deals_of
+                .get(c.meta.id.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            secs.push(self.customer_timeline(c, deals));
             if !c.body.trim().is_empty() {
                 secs.push(md(self.s("notes"), self.markdown(&c.body)));
             }
@@ -1084,6 +1114,129 @@ impl Site<'_> {
             vec![],
             vec![table("", headers, index)],
             vec![],
+        )
+    }
+
+    /// A customer's events across its deals in date order, up to the as-of date:
+    /// leads acquired, stage entries, activities, visits, payments received, closings.
+    fn customer_timeline(&self, c: &crate::model::Customer, deals: &[usize]) -> Section {
+        let m = &self.book.metrics;
+        let as_of = &m.as_of;
+        // (date, order within the day, event, detail, record)
+        let mut events: Vec<(chrono::NaiveDate, u8, String, String, Cell)> = Vec::new();
+        let mut leads: Vec<usize> = c
+            .lead
+            .as_ref()
+            .and_then(|l| self.book.index.leads.get(l.as_str()).copied())
+            .into_iter()
+            .chain(deals.iter().filter_map(|&di| m.deals[di].lead))
+            .collect();
+        leads.sort_unstable();
+        leads.dedup();
+        for li in leads {
+            let (l, lm) = (&self.repo.leads[li], &m.leads[li]);
+            if !lm.exists {
+                continue;
+            }
+            let id = &l.meta.id;
+            let record = if safe_id(id) {
+                link(
+                    id.clone(),
+                    format!("@/leads/index.html#lead-{}", encode(id)),
+                )
+            } else {
+                txt(id.clone())
+            };
+            let channel = self.repo.config().channel_name(&l.source);
+            events.push((l.acquired.value, 0, self.s("ev_lead"), channel, record));
+        }
+        for &di in deals {
+            let (d, dm) = (&self.repo.deals[di], &m.deals[di]);
+            // The implicit `lead` entry is the lead acquired above.
+            for h in dm.history.iter().filter(|h| h.entry.is_some()) {
+                events.push((
+                    h.entered,
+                    1,
+                    self.s("ev_stage"),
+                    self.stage_name(h.stage, &h.stage_id),
+                    self.deal(&d.meta.id),
+                ));
+            }
+            for a in d.activities.iter().filter(|a| as_of.happened(*a.date)) {
+                events.push((
+                    *a.date,
+                    2,
+                    self.label("activity", a.kind.as_str()),
+                    self.text(a.note.as_deref().unwrap_or("")),
+                    self.deal(&d.meta.id),
+                ));
+            }
+            for v in d.visits.iter().filter(|v| as_of.happened(*v.date)) {
+                let mut detail = Vec::new();
+                if let Some(x) = v.satisfaction {
+                    detail.push(format!("{} {}", self.s("satisfaction"), trim_number(x, 1)));
+                }
+                if v.upsell {
+                    detail.push(self.s("upsell"));
+                }
+                if let Some(n) = &v.note {
+                    detail.push(self.text(n));
+                }
+                events.push((
+                    *v.date,
+                    3,
+                    self.s("ev_visit"),
+                    detail.join(" · "),
+                    self.deal(&d.meta.id),
+                ));
+            }
+            for p in &d.payments {
+                if let Some(r) = crate::metrics::asof::payment_received(p, as_of) {
+                    events.push((
+                        r,
+                        4,
+                        self.s("ev_payment"),
+                        format!(
+                            "{} {}",
+                            self.label("payment", p.kind.as_str()),
+                            self.amount(*p.amount)
+                        ),
+                        self.deal(&d.meta.id),
+                    ));
+                }
+            }
+            if let Some(closed) = dm.closed {
+                let (event, detail) = match dm.status {
+                    DealStatus::Lost => (
+                        self.s("ev_lost"),
+                        d.lost_reason
+                            .as_deref()
+                            .map_or(String::new(), |r| self.text(r)),
+                    ),
+                    _ => (
+                        self.s("ev_won"),
+                        d.amount
+                            .as_ref()
+                            .map_or(String::new(), |a| self.amount(**a)),
+                    ),
+                };
+                events.push((closed, 5, event, detail, self.deal(&d.meta.id)));
+            }
+        }
+        events.sort_by_key(|e| (e.0, e.1));
+        let rows = events
+            .into_iter()
+            .map(|(date, _, event, detail, record)| {
+                vec![txt(date.to_string()), txt(event), txt(detail), record]
+            })
+            .collect();
+        table(
+            self.s("customer_timeline"),
+            ["date", "event", "detail", "record"]
+                .iter()
+                .map(|k| self.s(k))
+                .collect(),
+            rows,
         )
     }
 
@@ -1170,7 +1323,7 @@ impl Site<'_> {
                 .map(|a| {
                     vec![
                         txt(a.date.value.to_string()),
-                        txt(a.kind.as_str()),
+                        txt(self.label("activity", a.kind.as_str())),
                         txt(self.text(a.note.as_deref().unwrap_or(""))),
                     ]
                 })
@@ -1185,7 +1338,7 @@ impl Site<'_> {
                 .iter()
                 .map(|p| {
                     vec![
-                        txt(p.kind.as_str()),
+                        txt(self.label("payment", p.kind.as_str())),
                         num(self.amount(*p.amount)),
                         txt(p.due.value.to_string()),
                         txt(p
@@ -1356,7 +1509,7 @@ impl Site<'_> {
             vec![],
             vec![table(
                 "",
-                vec![self.s("owner"), "region".into(), "team".into()],
+                vec![self.s("owner"), self.s("region"), self.s("team")],
                 index,
             )],
             vec![],
@@ -1400,10 +1553,29 @@ impl Site<'_> {
         h
     }
 
+    /// The owner of each record file: lead, deal and customer owner, case author.
+    fn record_owner(&self) -> HashMap<crate::source::FileId, &str> {
+        let r = self.repo;
+        let mut o = HashMap::new();
+        o.extend(r.leads.iter().map(|l| (l.meta.file, l.owner.as_str())));
+        o.extend(r.customers.iter().map(|c| (c.meta.file, c.owner.as_str())));
+        o.extend(r.deals.iter().map(|d| (d.meta.file, d.owner.as_str())));
+        o.extend(
+            r.cases
+                .iter()
+                .filter_map(|c| Some((c.meta.file, c.author.as_ref()?.as_str()))),
+        );
+        o
+    }
+
     fn quality(&mut self) -> Result<(), BuildError> {
         let hrefs = self.record_href();
+        let owners = self.record_owner();
         let sources = &self.repo.sources;
         let mut by_code: BTreeMap<&str, Vec<Vec<Cell>>> = BTreeMap::new();
+        // Configured owners in order, then other owner ids sorted, then records without one.
+        let mut by_owner: BTreeMap<(usize, Option<&str>), Vec<Vec<Cell>>> = BTreeMap::new();
+        let config = self.repo.config();
         for d in self
             .book
             .diagnostics
@@ -1422,10 +1594,22 @@ impl Site<'_> {
                 Some(h) => format!("{} ({h})", d.message),
                 None => d.message.clone(),
             };
-            by_code
-                .entry(d.code)
-                .or_default()
-                .push(vec![loc, txt(self.text(&msg))]);
+            let msg = txt(self.text(&msg));
+            let owner = owners.get(&d.file).copied();
+            let rank = match owner {
+                Some(o) => config
+                    .owners
+                    .iter()
+                    .position(|c| c.id == o)
+                    .unwrap_or(config.owners.len()),
+                None => usize::MAX,
+            };
+            by_owner.entry((rank, owner)).or_default().push(vec![
+                txt(d.code),
+                loc.clone(),
+                msg.clone(),
+            ]);
+            by_code.entry(d.code).or_default().push(vec![loc, msg]);
         }
         let mut secs = vec![stats(vec![(
             self.s("quality_count"),
@@ -1433,10 +1617,22 @@ impl Site<'_> {
         )])];
         for (code, rows) in by_code {
             secs.push(table(
-                format!("{code} ({})", rows.len()),
+                format!("{} · {code} ({})", self.s("quality_by_rule"), rows.len()),
                 vec![self.s("file"), self.s("message")],
                 rows,
             ));
+        }
+        for ((_, owner), rows) in by_owner {
+            let name = owner.map_or(NULL.into(), |o| config.owner_name(o));
+            let mut sec = table(
+                format!("{} · {name} ({})", self.s("quality_by_owner"), rows.len()),
+                vec![self.s("rule"), self.s("file"), self.s("message")],
+                rows,
+            );
+            if let Some(o) = owner.filter(|o| safe_id(o)) {
+                sec.id = format!("owner-{}", encode(o));
+            }
+            secs.push(sec);
         }
         self.page(
             "quality/index.html",
@@ -1501,6 +1697,7 @@ impl Site<'_> {
         let mut tags: BTreeMap<String, Vec<Vec<Cell>>> = BTreeMap::new();
         let mut rows = Vec::new();
         let mut entries = Vec::new();
+        let mut search = Vec::new();
         for c in cases {
             let title = self.text(&c.title);
             let href = format!("@/cases/{}/index.html", encode(&c.meta.id));
@@ -1510,7 +1707,10 @@ impl Site<'_> {
                 .map_or(NULL.into(), |s| self.stage_by_id(s));
             let industry = self.case_industry(c);
             let row = vec![
-                link(title.clone(), href.clone()),
+                Cell {
+                    id: format!("case-{}", encode(&c.meta.id)),
+                    ..link(title.clone(), href.clone())
+                },
                 txt(c.date.value.to_string()),
                 txt(self.s(result(c.result))),
                 txt(industry.clone()),
@@ -1531,8 +1731,8 @@ impl Site<'_> {
             let mut info = vec![
                 (self.s("date"), txt(c.date.value.to_string())),
                 (self.s("result"), txt(self.s(result(c.result)))),
-                (self.s("industry"), txt(industry)),
-                (self.s("stage"), txt(stage)),
+                (self.s("industry"), txt(industry.clone())),
+                (self.s("stage"), txt(stage.clone())),
             ];
             if let Some(d) = &c.deal {
                 let cell = match (&self.anon, self.book.index.deals.get(d.as_str())) {
@@ -1572,8 +1772,22 @@ impl Site<'_> {
                 self.s("improvements"),
                 c.improvements.iter().map(|l| txt(self.text(l))).collect(),
             ));
-            if !c.body.trim().is_empty() {
-                secs.push(md("", self.markdown(&c.body)));
+            let body = if c.body.trim().is_empty() {
+                String::new()
+            } else {
+                self.markdown(&c.body)
+            };
+            search.push(SearchEntry {
+                id: encode(&c.meta.id),
+                result: result(c.result),
+                stage: c.stage.as_ref().map_or(String::new(), |s| s.value.clone()),
+                tags: c.tags.iter().map(|t| self.text(t)).collect(),
+                text: self.search_text(c, &title, &industry, &stage, &body),
+                industry,
+                stage_label: stage,
+            });
+            if !body.is_empty() {
+                secs.push(md("", body));
             }
             entries.push(serde_json::json!({
                 "title": title,
@@ -1595,7 +1809,7 @@ impl Site<'_> {
                 vec![],
             )?;
         }
-        let headers: Vec<String> = ["title", "date", "result", "industry", "stage", "tags"]
+        let headers: Vec<String> = ["case_title", "date", "result", "industry", "stage", "tags"]
             .iter()
             .map(|k| self.s(k))
             .collect();
@@ -1644,6 +1858,9 @@ impl Site<'_> {
                 vec![],
             )?;
         }
+        let index = self.search_index(&search);
+        write(&self.dir.join("cases/search-index.js"), index.as_bytes())?;
+        self.files += 1;
         let updated = cases
             .iter()
             .map(|c| c.date.value)
@@ -1671,5 +1888,177 @@ fn extra_value(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
+    }
+}
+
+/// One case in the case library's search index (`cases/search-index.js`): only
+/// what the case pages show to this audience, from the same text functions.
+#[derive(Serialize)]
+struct SearchEntry {
+    /// Percent-encoded id, as in the list's `<td id="case-…">`.
+    id: String,
+    result: &'static str,
+    industry: String,
+    /// Stage id (the filter value); empty when the case names none.
+    stage: String,
+    #[serde(skip)]
+    stage_label: String,
+    tags: Vec<String>,
+    /// Normalised text for full-text search (see [`search_norm`]).
+    text: String,
+}
+
+impl Site<'_> {
+    /// The searchable text of a case: title, industry, stage, tags, lessons,
+    /// improvements and the body as the page shows it (its sanitised HTML reduced
+    /// to text, so nothing the sanitiser dropped is indexed).
+    fn search_text(
+        &self,
+        c: &Case,
+        title: &str,
+        industry: &str,
+        stage: &str,
+        body: &str,
+    ) -> String {
+        let mut parts = vec![title.to_string(), industry.to_string(), stage.to_string()];
+        parts.extend(c.tags.iter().map(|t| self.text(t)));
+        parts.extend(c.lessons.iter().map(|l| self.text(l)));
+        parts.extend(c.improvements.iter().map(|l| self.text(l)));
+        parts.push(html_text(body));
+        search_norm(&parts.join("\n"))
+    }
+
+    /// `cases/search-index.js`: one global, `SALESBOOK_CASES = {facets, cases}`.
+    /// A script rather than JSON because `fetch()` of a file fails under file://.
+    fn search_index(&self, cases: &[SearchEntry]) -> String {
+        let mut industries = std::collections::BTreeSet::new();
+        let mut tags = std::collections::BTreeSet::new();
+        let mut stages: Vec<(Option<usize>, &str, &str)> = Vec::new();
+        let mut results = Vec::new();
+        for c in cases {
+            if c.industry != NULL {
+                industries.insert(c.industry.as_str());
+            }
+            tags.extend(c.tags.iter().map(String::as_str));
+            if !c.stage.is_empty() && !stages.iter().any(|s| s.1 == c.stage) {
+                let i = self.repo.config().stage_index(&c.stage);
+                stages.push((i, &c.stage, &c.stage_label));
+            }
+            if !results.contains(&c.result) {
+                results.push(c.result);
+            }
+        }
+        // Pipeline order for stages, success before failure.
+        stages.sort_by_key(|s| (s.0.is_none(), s.0, s.1));
+        results.sort_by_key(|r| *r != "success");
+        let pairs = |it: &mut dyn Iterator<Item = (&str, String)>| -> Vec<[String; 2]> {
+            it.map(|(v, l)| [v.to_string(), l]).collect()
+        };
+        let index = serde_json::json!({
+            "facets": {
+                "result": pairs(&mut results.iter().map(|r| (*r, self.s(r)))),
+                "industry": pairs(&mut industries.iter().map(|i| (*i, i.to_string()))),
+                "stage": pairs(&mut stages.iter().map(|s| (s.1, s.2.to_string()))),
+                "tag": pairs(&mut tags.iter().map(|t| (*t, t.to_string()))),
+            },
+            "cases": cases,
+        });
+        format!(
+            "/* salesbook case search index (generated) */\nwindow.SALESBOOK_CASES = {};\n",
+            json_script(&index.to_string())
+        )
+    }
+}
+
+/// Search normalisation: lowercase, whitespace collapsed to one space. Matching
+/// (static/search.js) is by substring on this text, which needs no word
+/// segmentation for Chinese and gives no false hits, unlike a character-bigram
+/// index; a case library is small enough to scan in full on every keystroke.
+fn search_norm(s: &str) -> String {
+    s.to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The text of sanitised HTML: tags become spaces, entities are decoded.
+fn html_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(['<', '&']) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        if rest.starts_with('<') {
+            match rest.find('>') {
+                Some(end) => rest = &rest[end + 1..],
+                None => rest = "",
+            }
+            out.push(' ');
+            continue;
+        }
+        let end = rest.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &rest[1..e];
+            match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                _ => {
+                    let n = name.strip_prefix('#')?;
+                    let code = match n.strip_prefix(['x', 'X']) {
+                        Some(h) => u32::from_str_radix(h, 16).ok()?,
+                        None => n.parse().ok()?,
+                    };
+                    char::from_u32(code)
+                }
+            }
+        });
+        match (decoded, end) {
+            (Some(ch), Some(e)) => {
+                out.push(ch);
+                rest = &rest[e + 1..];
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// JSON as a script literal: stays UTF-8 (the pages declare `charset=utf-8`, which
+/// their scripts inherit, and the shared-build leak test can read it as text);
+/// only U+2028/U+2029, line terminators in older JavaScript, are escaped.
+fn json_script(json: &str) -> String {
+    json.replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+#[cfg(test)]
+mod search_tests {
+    use super::{html_text, json_script, search_norm};
+
+    #[test]
+    fn html_reduced_to_text() {
+        let t =
+            html_text("<h2>项目&amp;背景</h2><p>A &lt;b&gt; &#39;x&#x27; &nbsp;&bogus; 5 &amp</p>");
+        assert_eq!(search_norm(&t), "项目&背景 a <b> 'x' &bogus; 5 &amp");
+    }
+
+    #[test]
+    fn normalised_and_script_safe() {
+        assert_eq!(
+            search_norm("  Hello\n\tWORLD 自动化 "),
+            "hello world 自动化"
+        );
+        let j = json_script(&serde_json::json!({"t": "自动化\u{2028}"}).to_string());
+        assert_eq!(j, r#"{"t":"自动化\u2028"}"#);
+        let back: serde_json::Value = serde_json::from_str(&j).unwrap();
+        assert_eq!(back["t"], "自动化\u{2028}");
     }
 }

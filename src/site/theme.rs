@@ -96,10 +96,16 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// The default theme's static files, embedded (written under `static/`).
-pub const STATIC: &[(&str, &[u8])] = &[(
-    "style.css",
-    include_bytes!("../../themes/default/static/style.css"),
-)];
+pub const STATIC: &[(&str, &[u8])] = &[
+    (
+        "style.css",
+        include_bytes!("../../themes/default/static/style.css"),
+    ),
+    (
+        "search.js",
+        include_bytes!("../../themes/default/static/search.js"),
+    ),
+];
 
 pub const STRINGS_ZH: &str = include_str!("../../themes/default/strings/zh.toml");
 pub const STRINGS_EN: &str = include_str!("../../themes/default/strings/en.toml");

@@ -1,0 +1,435 @@
+//! Real-browser tests: the built sample site opened from file:// in Debian's
+//! headless Chromium (`chromium` on the PATH, else `/usr/bin/chromium`, or
+//! `$SALESBOOK_CHROMIUM`).
+//!
+//! Without Chromium these tests print why and pass, except under CI (`CI` set),
+//! where they fail: `.ci/run` installs it.
+//!
+//! Console errors: Chromium started with `--enable-logging=stderr --v=0` writes
+//! every console message of every frame as a `…:CONSOLE…` line on stderr, uncaught
+//! exceptions and CSP violations included (at INFO level whatever their severity,
+//! so any console line fails: the site logs nothing). To load every page in one
+//! browser start, a harness page outside the site holds one `<iframe>` per page;
+//! `--dump-dom` returns after the harness's load event, which waits for every frame.
+//! A canary frame with an inline script and a throwing script proves each run
+//! catches both kinds of error.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// Chromium's path, or `None` (after saying why) when the test should be skipped.
+fn chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("SALESBOOK_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let in_path = std::env::var_os("PATH").and_then(|p| {
+                std::env::split_paths(&p)
+                    .map(|d| d.join("chromium"))
+                    .find(|c| c.is_file())
+            });
+            in_path.unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
+        });
+    if path.is_file() {
+        return Some(path);
+    }
+    let msg = format!(
+        "browser tests need Chromium at {} (Debian: apt-get install -y chromium; \
+         or set SALESBOOK_CHROMIUM)",
+        path.display()
+    );
+    if std::env::var_os("CI").is_some() {
+        panic!("{msg}; CI is set, so this is a failure (.ci/run installs it)");
+    }
+    // Straight to stderr (not eprintln!, which the test harness captures) so the
+    // skip shows in a plain `cargo test`.
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "skipping browser test: {msg}");
+    None
+}
+
+/// The sample site, built once per test run (team and shared audiences).
+struct Sites {
+    _tmp: tempfile::TempDir,
+    team: PathBuf,
+    shared: PathBuf,
+    root: PathBuf,
+}
+
+fn sites() -> &'static Sites {
+    static SITES: OnceLock<Sites> = OnceLock::new();
+    SITES.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let build = |name: &str, extra: &[&str]| {
+            let out = root.join(name);
+            let o = assert_cmd::Command::cargo_bin("salesbook")
+                .unwrap()
+                .arg("--data")
+                .arg(&data)
+                .arg("build")
+                .arg("--out")
+                .arg(&out)
+                .args(extra)
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            out
+        };
+        let team = build("team", &[]);
+        let shared = build("shared", &["--audience", "shared"]);
+        Sites {
+            _tmp: tmp,
+            team,
+            shared,
+            root,
+        }
+    })
+}
+
+/// `file://` URL of a path, percent-encoding what a URL path cannot hold.
+fn file_url(p: &Path) -> String {
+    let mut s = String::from("file://");
+    for b in p.to_str().unwrap().bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            s.push(b as char);
+        } else {
+            s.push_str(&format!("%{b:02X}"));
+        }
+    }
+    s
+}
+
+/// Percent-encodes a query value.
+fn q(v: &str) -> String {
+    v.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+struct Run {
+    /// stdout (the DOM for `--dump-dom`).
+    out: String,
+    /// The console lines of stderr.
+    console: Vec<String>,
+}
+
+/// Runs headless Chromium once with a fresh profile on `url`.
+fn run(chrome: &Path, args: &[&str], url: &str) -> Run {
+    let tmp = tempfile::tempdir().unwrap();
+    let profile = tmp.path().join("profile");
+    let out_path = tmp.path().join("stdout");
+    let err_path = tmp.path().join("stderr");
+    let mut child = Command::new(chrome)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out_path).unwrap())
+        .stderr(std::fs::File::create(&err_path).unwrap())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", chrome.display()));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if start.elapsed() > Duration::from_secs(90) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("chromium timed out on {url}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let out = String::from_utf8_lossy(&std::fs::read(&out_path).unwrap()).into_owned();
+    let err = String::from_utf8_lossy(&std::fs::read(&err_path).unwrap()).into_owned();
+    assert!(
+        status.success(),
+        "chromium failed on {url}: {status}\n{err}"
+    );
+    let console = err
+        .lines()
+        .filter(|l| l.contains(":CONSOLE"))
+        .map(String::from)
+        .collect();
+    Run { out, console }
+}
+
+fn assert_quiet(r: &Run, what: &str) {
+    assert!(
+        r.console.is_empty(),
+        "console messages on {what}:\n{}",
+        r.console.join("\n")
+    );
+}
+
+fn html_pages(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "html") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_page_loads_without_console_errors() {
+    let Some(chrome) = chromium() else { return };
+    let s = sites();
+    let canary = s.root.join("canary");
+    std::fs::create_dir_all(&canary).unwrap();
+    std::fs::write(
+        canary.join("index.html"),
+        "<!doctype html><html><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"script-src 'self'\">\
+         <script src=\"throw.js\"></script></head>\
+         <body><script>console.log('inline ran')</script></body></html>",
+    )
+    .unwrap();
+    std::fs::write(canary.join("throw.js"), "null.canary = 1;\n").unwrap();
+    let mut pages = html_pages(&s.team);
+    pages.extend(html_pages(&s.shared));
+    assert!(pages.len() > 150, "{} pages", pages.len());
+    let mut harness =
+        String::from("<!doctype html><html><head><meta charset=\"utf-8\"></head><body>\n");
+    for p in pages.iter().chain([&canary.join("index.html")]) {
+        harness.push_str(&format!("<iframe src=\"{}\"></iframe>\n", file_url(p)));
+    }
+    harness.push_str("</body></html>\n");
+    let h = s.root.join("harness.html");
+    std::fs::write(&h, harness).unwrap();
+    let r = run(&chrome, &["--dump-dom"], &file_url(&h));
+    let canary_url = file_url(&canary);
+    let (caught, errors): (Vec<_>, Vec<_>) =
+        r.console.iter().partition(|l| l.contains(&canary_url));
+    assert!(
+        caught.iter().any(|l| l.contains("Uncaught"))
+            && caught.iter().any(|l| l.contains("Content Security Policy")),
+        "the canary's errors were not seen: the console capture does not work\n{}",
+        r.console.join("\n")
+    );
+    assert!(
+        errors.is_empty(),
+        "console messages while loading {} pages:\n{}",
+        pages.len(),
+        errors
+            .iter()
+            .map(|l| l.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+
+    // And one page of each kind opened directly (top-level, not framed).
+    let team = &s.team;
+    let tag = std::fs::read_dir(team.join("cases/tags"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path()
+        .join("index.html");
+    let direct = [
+        team.join("404.html"),
+        team.join("leads/index.html"),
+        team.join("customers/a-tech/index.html"),
+        team.join("deals/a-tech-2023/index.html"),
+        team.join("owners/lisi/index.html"),
+        team.join("quality/index.html"),
+        team.join("data/index.html"),
+        team.join("cases/a-tech-win/index.html"),
+        tag,
+    ];
+    std::thread::scope(|sc| {
+        for half in direct.chunks(direct.len().div_ceil(2)) {
+            let chrome = &chrome;
+            sc.spawn(move || {
+                for p in half {
+                    let r = run(chrome, &["--dump-dom"], &file_url(p));
+                    assert!(r.out.contains("</main>"), "{}: not rendered", p.display());
+                    assert_quiet(&r, &p.display().to_string());
+                }
+            });
+        }
+    });
+}
+
+/// (case id, hidden?) for every case row of a dumped DOM.
+fn case_rows(dom: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    for (i, _) in dom.match_indices("<td id=\"case-") {
+        let id_start = i + "<td id=\"case-".len();
+        let id_end = id_start + dom[id_start..].find('"').unwrap();
+        let tr = dom[..i].rfind("<tr").unwrap();
+        let tr_tag = &dom[tr..tr + dom[tr..].find('>').unwrap()];
+        out.push((dom[id_start..id_end].to_string(), tr_tag.contains("hidden")));
+    }
+    out
+}
+
+fn visible(dom: &str) -> Vec<String> {
+    case_rows(dom)
+        .into_iter()
+        .filter(|(_, h)| !h)
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// Ids of the sample's cases whose file contains `needle`.
+fn sample_cases(needle: &str) -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/cases");
+    let mut ids: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| std::fs::read_to_string(p).unwrap().contains(needle))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn case_search_and_filters_work_from_file_urls() {
+    let Some(chrome) = chromium() else { return };
+    let s = sites();
+    let list = file_url(&s.team.join("cases/index.html"));
+    let open = |query: &str| {
+        let r = run(&chrome, &["--dump-dom"], &format!("{list}{query}"));
+        assert_quiet(&r, query);
+        r.out
+    };
+    let all = sample_cases("");
+    assert!(all.len() >= 10);
+
+    // Nothing asked: every case shown, the search form revealed by the script.
+    let dom = open("");
+    let mut shown = visible(&dom);
+    shown.sort();
+    assert_eq!(shown, all);
+    let form = &dom[dom.find("<form id=\"case-search\"").unwrap()..];
+    let form_tag = &form[..form.find('>').unwrap()];
+    assert!(!form_tag.contains("hidden"), "search form still hidden");
+    assert!(dom.contains(&format!("{} / {} ", all.len(), all.len())));
+
+    // A Chinese word from a title and body: 自动化 (A科技自动化升级).
+    let dom = open(&format!("?q={}", q("自动化")));
+    let shown = visible(&dom);
+    assert!(shown.contains(&"a-tech-win".to_string()), "{shown:?}");
+    assert!(!shown.contains(&"dingxin-it-loss".to_string()), "{shown:?}");
+    assert!(shown.len() < all.len());
+    // A word only in lessons / improvements / body: 纪要 (会议纪要).
+    let dom = open(&format!("?q={}", q("纪要")));
+    assert_eq!(visible(&dom), ["dingxin-it-loss"]);
+    // Two words: both must occur.
+    let dom = open(&format!("?q={}", q("自动化 节拍")));
+    assert_eq!(visible(&dom), ["a-tech-win"]);
+
+    // A filter narrows the list to exactly the failures.
+    let dom = open("?result=failure");
+    let mut shown = visible(&dom);
+    shown.sort();
+    assert_eq!(shown, sample_cases("result = \"failure\""));
+    assert!(shown.len() < all.len());
+    // Filters combine with each other and with the query.
+    let dom = open(&format!("?result=success&tag={}", q("大单")));
+    let mut shown = visible(&dom);
+    shown.sort();
+    let big: Vec<_> = sample_cases("\"大单\"")
+        .into_iter()
+        .filter(|id| sample_cases("result = \"success\"").contains(id))
+        .collect();
+    assert_eq!(shown, big);
+    assert!(!big.is_empty());
+    let dom = open(&format!("?q={}&stage=negotiation", q("价格")));
+    for id in visible(&dom) {
+        assert!(
+            sample_cases("stage = \"negotiation\"").contains(&id),
+            "{id}"
+        );
+    }
+    // Nothing matches: the empty note shows.
+    let dom = open(&format!("?q={}", q("不存在的词语")));
+    assert!(visible(&dom).is_empty());
+    assert!(!dom.contains("id=\"case-none\" class=\"empty\" hidden"));
+
+    // JavaScript off, the page is its HTML as written (Chromium's --dump-dom
+    // itself needs script, so read the file): every case, no row hidden, the
+    // search form hidden.
+    let html = std::fs::read_to_string(s.team.join("cases/index.html")).unwrap();
+    let mut shown = visible(&html);
+    shown.sort();
+    assert_eq!(shown, all);
+    let form = &html[html.find("<form id=\"case-search\"").unwrap()..];
+    assert!(form[..form.find('>').unwrap()].contains(" hidden"));
+
+    // The shared site's home page is the case library, with the same search.
+    let r = run(
+        &chrome,
+        &["--dump-dom"],
+        &format!(
+            "{}?q={}",
+            file_url(&s.shared.join("index.html")),
+            q("自动化")
+        ),
+    );
+    assert_quiet(&r, "shared index");
+    assert_eq!(visible(&r.out), ["a-tech-win", "baofeng-electronics-win"]);
+}
+
+#[test]
+fn screenshots_of_dashboard_and_monthly_report() {
+    let Some(chrome) = chromium() else { return };
+    let s = sites();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, page) in [
+        ("dashboard.png", "index.html"),
+        ("month-2023-10.png", "months/2023-10/index.html"),
+    ] {
+        let png = dir.join(name);
+        let _ = std::fs::remove_file(&png);
+        let r = run(
+            &chrome,
+            &[
+                &format!("--screenshot={}", png.display()),
+                "--window-size=1280,2000",
+                "--hide-scrollbars",
+            ],
+            &file_url(&s.team.join(page)),
+        );
+        assert_quiet(&r, page);
+        let bytes = std::fs::read(&png).unwrap_or_else(|e| panic!("{}: {e}", png.display()));
+        assert!(
+            bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+            "{name} is not a PNG"
+        );
+        assert!(bytes.len() > 50_000, "{name}: only {} bytes", bytes.len());
+        eprintln!("saved {} ({} bytes)", png.display(), bytes.len());
+    }
+}
