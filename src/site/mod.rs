@@ -104,12 +104,13 @@ pub fn build(book: &Book, data_dir: &Path, opts: &Options) -> Result<usize, Buil
             return Err(BuildError::NotASite(out.clone()));
         }
     }
-    let theme = theme::load(
+    let mut theme = theme::load(
         data_dir,
         opts.theme.as_deref(),
         book.repo.config().team.language,
     )
     .map_err(BuildError::Theme)?;
+    pages::set_global_context(book, opts, &mut theme);
 
     let name = out
         .file_name()

@@ -2,9 +2,12 @@
 //! (from the site root) and resolved per page to a relative prefix or the base URL.
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::Write as _;
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::Serialize;
+use std::sync::atomic::Ordering;
 
 use super::anon::Anon;
 use super::theme::Theme;
@@ -118,20 +121,35 @@ struct Nav {
     active: bool,
 }
 
+/// What differs from page to page; what every page shares is in the theme's
+/// global context (see [`set_global_context`]), serialised once per build.
 #[derive(Serialize)]
-struct Ctx<'a> {
-    lang: &'static str,
-    team: &'a str,
-    as_of: String,
-    s: &'a BTreeMap<String, String>,
+struct Ctx {
     root: String,
     title: String,
     nav: Vec<Nav>,
     breadcrumbs: Vec<Cell>,
     sections: Vec<Section>,
     charts: Vec<Chart>,
-    shared: bool,
-    has_feed: bool,
+}
+
+/// The values every page template sees: UI strings, language, team, as-of date.
+pub fn set_global_context(book: &Book, opts: &Options, theme: &mut Theme) {
+    let team = &book.repo.config().team;
+    let global = theme.tera.global_context();
+    global.insert("s", &theme.strings);
+    global.insert(
+        "lang",
+        if team.language == Language::Zh {
+            "zh"
+        } else {
+            "en"
+        },
+    );
+    global.insert("team", &team.name);
+    global.insert("as_of", &book.metrics.as_of.date.to_string());
+    global.insert("shared", &(opts.audience == Audience::Shared));
+    global.insert("has_feed", &true);
 }
 
 struct Site<'a> {
@@ -140,7 +158,7 @@ struct Site<'a> {
     theme: &'a Theme,
     opts: &'a Options,
     dir: &'a Path,
-    files: usize,
+    files: std::sync::atomic::AtomicUsize,
     anon: Option<Anon>,
 }
 
@@ -305,7 +323,7 @@ impl<'a> Site<'a> {
     /// Renders one page. `crumbs` are the parents (home is added first).
     #[allow(clippy::too_many_arguments)]
     fn page(
-        &mut self,
+        &self,
         rel: &str,
         template: &str,
         active: &str,
@@ -338,30 +356,30 @@ impl<'a> Site<'a> {
                 n.h = format!("{root}{rest}");
             }
         }
-        let team = &self.repo.config().team;
         let ctx = Ctx {
-            lang: if self.zh() { "zh" } else { "en" },
-            team: &team.name,
-            as_of: self.book.metrics.as_of.date.to_string(),
-            s: &self.theme.strings,
             root,
             title,
             nav,
             breadcrumbs,
             sections,
             charts,
-            shared: self.anon.is_some(),
-            has_feed: true,
         };
         let ctx = tera::Context::from_serialize(&ctx)
             .map_err(|e| BuildError::Theme(format!("{rel}: {e}")))?;
-        let html = self
-            .theme
+        // Rendered straight into the file: pages are not held in memory.
+        let path = self.dir.join(rel);
+        let io =
+            |e: std::io::Error| BuildError::Io(format!("cannot write {}: {e}", path.display()));
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&path).map_err(io)?);
+        self.theme
             .tera
-            .render(template, &ctx)
+            .render_to(template, &ctx, &mut out)
             .map_err(|e| BuildError::Theme(format!("rendering {rel} with {template}: {e}")))?;
-        write(&self.dir.join(rel), html.as_bytes())?;
-        self.files += 1;
+        out.flush().map_err(io)?;
+        self.files.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
@@ -399,13 +417,13 @@ pub fn write_all(
         theme,
         opts,
         dir,
-        files: 0,
+        files: Default::default(),
         anon: None,
     };
     write(&dir.join(MARKER), b"salesbook site\n")?;
     for (name, bytes) in &theme.statics {
         write(&dir.join("static").join(name), bytes)?;
-        site.files += 1;
+        site.files.fetch_add(1, Ordering::Relaxed);
     }
     let cases: Vec<&Case> = match opts.audience {
         Audience::Team => book.repo.cases.iter().collect(),
@@ -444,11 +462,11 @@ pub fn write_all(
         site.quality()?;
         site.data()?;
     }
-    Ok(site.files)
+    Ok(site.files.into_inner())
 }
 
 impl Site<'_> {
-    fn not_found(&mut self) -> Result<(), BuildError> {
+    fn not_found(&self) -> Result<(), BuildError> {
         self.page(
             "404.html",
             "404.html",
@@ -460,7 +478,7 @@ impl Site<'_> {
         )
     }
 
-    fn dashboard(&mut self) -> Result<(), BuildError> {
+    fn dashboard(&self) -> Result<(), BuildError> {
         let m = &self.book.metrics;
         let p = &m.pipeline;
         let warnings = self.book.diagnostics.warnings();
@@ -680,7 +698,7 @@ impl Site<'_> {
         out
     }
 
-    fn months(&mut self) -> Result<(), BuildError> {
+    fn months(&self) -> Result<(), BuildError> {
         let m = &self.book.metrics;
         let months: Vec<YearMonth> = m.months.clone();
         let mut index_rows = Vec::new();
@@ -779,7 +797,7 @@ impl Site<'_> {
         )
     }
 
-    fn stages(&mut self) -> Result<(), BuildError> {
+    fn stages(&self) -> Result<(), BuildError> {
         let m = &self.book.metrics;
         let mut secs = vec![self.durations_table(self.s("durations"), &m.durations.overall)];
         let rows = m
@@ -841,7 +859,7 @@ impl Site<'_> {
         )
     }
 
-    fn leads(&mut self) -> Result<(), BuildError> {
+    fn leads(&self) -> Result<(), BuildError> {
         let m = &self.book.metrics;
         let config = self.repo.config();
         let mut leads: Vec<usize> = (0..self.repo.leads.len())
@@ -965,143 +983,146 @@ impl Site<'_> {
         )
     }
 
-    fn customers(&mut self) -> Result<(), BuildError> {
+    fn customers(&self) -> Result<(), BuildError> {
         let crumbs = || vec![link(String::new(), "@/customers/index.html")];
         // Each customer's deals, grouped once rather than searched per customer.
         let mut deals_of: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, d) in self.repo.deals.iter().enumerate() {
             deals_of.entry(d.customer.as_str()).or_default().push(i);
         }
-        let mut index = Vec::new();
-        for c in &self.repo.customers {
-            if !safe_id(&c.meta.id) {
-                continue;
-            }
-            index.push(vec![
-                self.customer(&c.meta.id),
-                txt(c.industry.clone()),
-                self.owner(&c.owner),
-                txt(c.priority.map_or(NULL.into(), |g| self.grade(g))),
-                txt(c.progress.clone().unwrap_or_default()),
-            ]);
-            let mut profile = vec![
-                (self.s("name"), txt(c.name.clone())),
-                (self.s("industry"), txt(c.industry.clone())),
-                (
-                    self.s("annual_revenue"),
-                    txt(c.annual_revenue.map_or(NULL.into(), |x| self.amount(x))),
-                ),
-                (
-                    self.s("employees"),
-                    txt(c.employees.map_or(NULL.into(), |x| trim_number(x, 0))),
-                ),
-                (self.s("owner"), self.owner(&c.owner)),
-            ];
-            if let Some(l) = &c.lead {
-                profile.push((
-                    self.s("lead"),
-                    link(
-                        l.value.clone(),
-                        format!("@/leads/index.html#lead-{}", encode(l)),
-                    ),
-                ));
-            }
-            profile.extend([
-                (
-                    self.s("priority"),
+        let index = self
+            .repo
+            .customers
+            .par_iter()
+            .filter(|c| safe_id(&c.meta.id))
+            .map(|c| -> Result<Vec<Cell>, BuildError> {
+                let row = vec![
+                    self.customer(&c.meta.id),
+                    txt(c.industry.clone()),
+                    self.owner(&c.owner),
                     txt(c.priority.map_or(NULL.into(), |g| self.grade(g))),
-                ),
-                (self.s("pain_points"), txt(c.pain_points.join("、"))),
-                (self.s("decision_chain"), txt(c.decision_chain.join(" + "))),
-                (
-                    self.s("progress"),
-                    txt(c.progress.clone().unwrap_or_else(|| NULL.into())),
-                ),
-            ]);
-            for (k, v) in &c.extra {
-                profile.push((k.clone(), txt(extra_value(v))));
-            }
-            let mut secs = vec![kv(self.s("profile"), profile)];
-            let rows = c
-                .decision_makers
-                .iter()
-                .map(|d| {
-                    vec![
-                        txt(d.name.clone()),
-                        txt(d.title.clone()),
-                        txt(self.label("role", d.role.as_str())),
-                        txt(d.concerns.clone().unwrap_or_default()),
-                        txt(self.contact(d.phone.as_ref(), false)),
-                        txt(self.contact(d.email.as_ref(), true)),
-                    ]
-                })
-                .collect();
-            secs.push(table(
-                self.s("decision_makers"),
-                ["name", "title", "role", "concerns", "phone", "email"]
+                    txt(c.progress.clone().unwrap_or_default()),
+                ];
+                let mut profile = vec![
+                    (self.s("name"), txt(c.name.clone())),
+                    (self.s("industry"), txt(c.industry.clone())),
+                    (
+                        self.s("annual_revenue"),
+                        txt(c.annual_revenue.map_or(NULL.into(), |x| self.amount(x))),
+                    ),
+                    (
+                        self.s("employees"),
+                        txt(c.employees.map_or(NULL.into(), |x| trim_number(x, 0))),
+                    ),
+                    (self.s("owner"), self.owner(&c.owner)),
+                ];
+                if let Some(l) = &c.lead {
+                    profile.push((
+                        self.s("lead"),
+                        link(
+                            l.value.clone(),
+                            format!("@/leads/index.html#lead-{}", encode(l)),
+                        ),
+                    ));
+                }
+                profile.extend([
+                    (
+                        self.s("priority"),
+                        txt(c.priority.map_or(NULL.into(), |g| self.grade(g))),
+                    ),
+                    (self.s("pain_points"), txt(c.pain_points.join("、"))),
+                    (self.s("decision_chain"), txt(c.decision_chain.join(" + "))),
+                    (
+                        self.s("progress"),
+                        txt(c.progress.clone().unwrap_or_else(|| NULL.into())),
+                    ),
+                ]);
+                for (k, v) in &c.extra {
+                    profile.push((k.clone(), txt(extra_value(v))));
+                }
+                let mut secs = vec![kv(self.s("profile"), profile)];
+                let rows = c
+                    .decision_makers
                     .iter()
-                    .map(|k| self.s(k))
-                    .collect(),
-                rows,
-            ));
-            let rows = c
-                .risks
-                .iter()
-                .map(|r| {
+                    .map(|d| {
+                        vec![
+                            txt(d.name.clone()),
+                            txt(d.title.clone()),
+                            txt(self.label("role", d.role.as_str())),
+                            txt(d.concerns.clone().unwrap_or_default()),
+                            txt(self.contact(d.phone.as_ref(), false)),
+                            txt(self.contact(d.email.as_ref(), true)),
+                        ]
+                    })
+                    .collect();
+                secs.push(table(
+                    self.s("decision_makers"),
+                    ["name", "title", "role", "concerns", "phone", "email"]
+                        .iter()
+                        .map(|k| self.s(k))
+                        .collect(),
+                    rows,
+                ));
+                let rows = c
+                    .risks
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            txt(self.label("risk", r.kind.as_str())),
+                            txt(r.note.clone()),
+                        ]
+                    })
+                    .collect();
+                secs.push(table(
+                    self.s("risks"),
+                    vec![self.s("kind"), self.s("note")],
+                    rows,
+                ));
+                let rows = deals_of
+                    .get(c.meta.id.as_str())
+                    .into_iter()
+                    .flatten()
+                    .map(|&i| (&self.repo.deals[i], &self.book.metrics.deals[i]))
+                    .map(|(d, dm)| {
+                        vec![
+                            self.deal(&d.meta.id),
+                            txt(self.status(dm.status)),
+                            num(d.amount.as_ref().map_or(NULL.into(), |a| self.amount(**a))),
+                            txt(dm.closed.map_or(NULL.into(), |x| x.to_string())),
+                        ]
+                    })
+                    .collect();
+                secs.push(table(
+                    self.s("deals"),
                     vec![
-                        txt(self.label("risk", r.kind.as_str())),
-                        txt(r.note.clone()),
-                    ]
-                })
-                .collect();
-            secs.push(table(
-                self.s("risks"),
-                vec![self.s("kind"), self.s("note")],
-                rows,
-            ));
-            let rows = deals_of
-                .get(c.meta.id.as_str())
-                .into_iter()
-                .flatten()
-                .map(|&i| (&self.repo.deals[i], &self.book.metrics.deals[i]))
-                .map(|(d, dm)| {
-                    vec![
-                        self.deal(&d.meta.id),
-                        txt(self.status(dm.status)),
-                        num(d.amount.as_ref().map_or(NULL.into(), |a| self.amount(**a))),
-                        txt(dm.closed.map_or(NULL.into(), |x| x.to_string())),
-                    ]
-                })
-                .collect();
-            secs.push(table(
-                self.s("deals"),
-                vec![
-                    self.s("deal"),
-                    self.s("status"),
-                    self.s("amount"),
-                    self.s("closed"),
-                ],
-                rows,
-            ));
-            let deals = deals_of
-                .get(c.meta.id.as_str())
-                .map_or(&[][..], Vec::as_slice);
-            secs.push(self.customer_timeline(c, deals));
-            if !c.body.trim().is_empty() {
-                secs.push(md(self.s("notes"), self.markdown(&c.body)));
-            }
-            let mut cr = crumbs();
-            cr[0].t = self.s("nav_customers");
-            self.page(
-                &format!("customers/{}/index.html", c.meta.id),
-                "customer.html",
-                "nav_customers",
-                c.name.clone(),
-                cr,
-                secs,
-                vec![],
-            )?;
-        }
+                        self.s("deal"),
+                        self.s("status"),
+                        self.s("amount"),
+                        self.s("closed"),
+                    ],
+                    rows,
+                ));
+                let deals = deals_of
+                    .get(c.meta.id.as_str())
+                    .map_or(&[][..], Vec::as_slice);
+                secs.push(self.customer_timeline(c, deals));
+                if !c.body.trim().is_empty() {
+                    secs.push(md(self.s("notes"), self.markdown(&c.body)));
+                }
+                let mut cr = crumbs();
+                cr[0].t = self.s("nav_customers");
+                self.page(
+                    &format!("customers/{}/index.html", c.meta.id),
+                    "customer.html",
+                    "nav_customers",
+                    c.name.clone(),
+                    cr,
+                    secs,
+                    vec![],
+                )?;
+                Ok(row)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let headers = ["customer", "industry", "owner", "priority", "progress"]
             .iter()
             .map(|k| self.s(k))
@@ -1240,163 +1261,167 @@ impl Site<'_> {
         )
     }
 
-    fn deals(&mut self) -> Result<(), BuildError> {
+    fn deals(&self) -> Result<(), BuildError> {
         let m = &self.book.metrics;
-        let mut index = Vec::new();
-        for (di, d) in self.repo.deals.iter().enumerate() {
-            if !safe_id(&d.meta.id) {
-                continue;
-            }
-            let dm = &m.deals[di];
-            let title = d.title.clone().unwrap_or_else(|| d.meta.id.clone());
-            index.push(vec![
-                self.deal(&d.meta.id),
-                self.customer(&d.customer),
-                self.owner(&d.owner),
-                txt(self.status(dm.status)),
-                txt(dm
-                    .current()
-                    .map_or(NULL.into(), |e| self.stage_name(e.stage, &e.stage_id))),
-                num(d.amount.as_ref().map_or(NULL.into(), |a| self.amount(**a))),
-            ]);
-            let mut info = vec![
-                (self.s("customer"), self.customer(&d.customer)),
-                (self.s("owner"), self.owner(&d.owner)),
-                (self.s("status"), txt(self.status(dm.status))),
-                (
-                    self.s("amount"),
-                    txt(d.amount.as_ref().map_or(NULL.into(), |a| self.amount(**a))),
-                ),
-                (
-                    self.s("closed"),
-                    txt(dm.closed.map_or(NULL.into(), |x| x.to_string())),
-                ),
-                (
-                    self.s("cycle_days"),
-                    txt(dm.cycle_days.map_or(NULL.into(), |x| x.to_string())),
-                ),
-            ];
-            if let Some(e) = d.expected_close {
-                info.push((self.s("expected_close"), txt(e.to_string())));
-            }
-            if let Some(r) = &d.lost_reason {
-                info.push((self.s("lost_reason"), txt(self.text(r))));
-            }
-            for (k, v) in &d.extra {
-                info.push((k.clone(), txt(extra_value(v))));
-            }
-            let mut secs = vec![kv("", info)];
-            let rows = dm
-                .history
-                .iter()
-                .map(|h| {
-                    let e = h.entry.and_then(|i| d.stages.get(i));
-                    let mut days = num(h.days.to_string());
-                    if h.ongoing {
-                        days.t = format!("{} ({})", h.days, self.s("ongoing"));
-                    }
-                    vec![
-                        txt(self.stage_name(h.stage, &h.stage_id)),
-                        txt(h.entered.to_string()),
-                        txt(h.end.to_string()),
-                        days,
-                        txt(e.map_or(String::new(), |e| self.text(&e.actions.join("、")))),
-                        txt(e.map_or(String::new(), |e| self.text(&e.outputs.join("、")))),
-                        e.and_then(|e| e.owner.as_ref())
-                            .map_or_else(|| self.owner(&d.owner), |o| self.owner(o)),
+        let index = self
+            .repo
+            .deals
+            .par_iter()
+            .enumerate()
+            .filter(|(_, d)| safe_id(&d.meta.id))
+            .map(|(di, d)| -> Result<Vec<Cell>, BuildError> {
+                let dm = &m.deals[di];
+                let title = d.title.clone().unwrap_or_else(|| d.meta.id.clone());
+                let row = vec![
+                    self.deal(&d.meta.id),
+                    self.customer(&d.customer),
+                    self.owner(&d.owner),
+                    txt(self.status(dm.status)),
+                    txt(dm
+                        .current()
+                        .map_or(NULL.into(), |e| self.stage_name(e.stage, &e.stage_id))),
+                    num(d.amount.as_ref().map_or(NULL.into(), |a| self.amount(**a))),
+                ];
+                let mut info = vec![
+                    (self.s("customer"), self.customer(&d.customer)),
+                    (self.s("owner"), self.owner(&d.owner)),
+                    (self.s("status"), txt(self.status(dm.status))),
+                    (
+                        self.s("amount"),
+                        txt(d.amount.as_ref().map_or(NULL.into(), |a| self.amount(**a))),
+                    ),
+                    (
+                        self.s("closed"),
+                        txt(dm.closed.map_or(NULL.into(), |x| x.to_string())),
+                    ),
+                    (
+                        self.s("cycle_days"),
+                        txt(dm.cycle_days.map_or(NULL.into(), |x| x.to_string())),
+                    ),
+                ];
+                if let Some(e) = d.expected_close {
+                    info.push((self.s("expected_close"), txt(e.to_string())));
+                }
+                if let Some(r) = &d.lost_reason {
+                    info.push((self.s("lost_reason"), txt(self.text(r))));
+                }
+                for (k, v) in &d.extra {
+                    info.push((k.clone(), txt(extra_value(v))));
+                }
+                let mut secs = vec![kv("", info)];
+                let rows = dm
+                    .history
+                    .iter()
+                    .map(|h| {
+                        let e = h.entry.and_then(|i| d.stages.get(i));
+                        let mut days = num(h.days.to_string());
+                        if h.ongoing {
+                            days.t = format!("{} ({})", h.days, self.s("ongoing"));
+                        }
+                        vec![
+                            txt(self.stage_name(h.stage, &h.stage_id)),
+                            txt(h.entered.to_string()),
+                            txt(h.end.to_string()),
+                            days,
+                            txt(e.map_or(String::new(), |e| self.text(&e.actions.join("、")))),
+                            txt(e.map_or(String::new(), |e| self.text(&e.outputs.join("、")))),
+                            e.and_then(|e| e.owner.as_ref())
+                                .map_or_else(|| self.owner(&d.owner), |o| self.owner(o)),
+                        ]
+                    })
+                    .collect();
+                secs.push(table(
+                    self.s("timeline"),
+                    [
+                        "stage", "entered", "end", "days", "actions", "outputs", "owner",
                     ]
-                })
-                .collect();
-            secs.push(table(
-                self.s("timeline"),
-                [
-                    "stage", "entered", "end", "days", "actions", "outputs", "owner",
-                ]
-                .iter()
-                .map(|k| self.s(k))
-                .collect(),
-                rows,
-            ));
-            let rows = d
-                .activities
-                .iter()
-                .map(|a| {
+                    .iter()
+                    .map(|k| self.s(k))
+                    .collect(),
+                    rows,
+                ));
+                let rows = d
+                    .activities
+                    .iter()
+                    .map(|a| {
+                        vec![
+                            txt(a.date.value.to_string()),
+                            txt(self.label("activity", a.kind.as_str())),
+                            txt(self.text(a.note.as_deref().unwrap_or(""))),
+                        ]
+                    })
+                    .collect();
+                secs.push(table(
+                    self.s("activities"),
+                    vec![self.s("date"), self.s("kind"), self.s("note")],
+                    rows,
+                ));
+                let rows = d
+                    .payments
+                    .iter()
+                    .map(|p| {
+                        vec![
+                            txt(self.label("payment", p.kind.as_str())),
+                            num(self.amount(*p.amount)),
+                            txt(p.due.value.to_string()),
+                            txt(p
+                                .received
+                                .as_ref()
+                                .map_or(NULL.into(), |r| r.value.to_string())),
+                        ]
+                    })
+                    .collect();
+                secs.push(table(
+                    self.s("payments"),
                     vec![
-                        txt(a.date.value.to_string()),
-                        txt(self.label("activity", a.kind.as_str())),
-                        txt(self.text(a.note.as_deref().unwrap_or(""))),
-                    ]
-                })
-                .collect();
-            secs.push(table(
-                self.s("activities"),
-                vec![self.s("date"), self.s("kind"), self.s("note")],
-                rows,
-            ));
-            let rows = d
-                .payments
-                .iter()
-                .map(|p| {
+                        self.s("kind"),
+                        self.s("amount"),
+                        self.s("due"),
+                        self.s("received"),
+                    ],
+                    rows,
+                ));
+                if dm.overdue.iter().any(|_| true) {
+                    secs.push(self.overdue_table(Some(di)));
+                }
+                let rows = d
+                    .visits
+                    .iter()
+                    .map(|v| {
+                        vec![
+                            txt(v.date.value.to_string()),
+                            num(v.satisfaction.map_or(NULL.into(), |x| trim_number(x, 1))),
+                            txt(if v.upsell {
+                                self.s("yes")
+                            } else {
+                                self.s("no")
+                            }),
+                            txt(self.text(v.note.as_deref().unwrap_or(""))),
+                        ]
+                    })
+                    .collect();
+                secs.push(table(
+                    self.s("visits"),
                     vec![
-                        txt(self.label("payment", p.kind.as_str())),
-                        num(self.amount(*p.amount)),
-                        txt(p.due.value.to_string()),
-                        txt(p
-                            .received
-                            .as_ref()
-                            .map_or(NULL.into(), |r| r.value.to_string())),
-                    ]
-                })
-                .collect();
-            secs.push(table(
-                self.s("payments"),
-                vec![
-                    self.s("kind"),
-                    self.s("amount"),
-                    self.s("due"),
-                    self.s("received"),
-                ],
-                rows,
-            ));
-            if dm.overdue.iter().any(|_| true) {
-                secs.push(self.overdue_table(Some(di)));
-            }
-            let rows = d
-                .visits
-                .iter()
-                .map(|v| {
-                    vec![
-                        txt(v.date.value.to_string()),
-                        num(v.satisfaction.map_or(NULL.into(), |x| trim_number(x, 1))),
-                        txt(if v.upsell {
-                            self.s("yes")
-                        } else {
-                            self.s("no")
-                        }),
-                        txt(self.text(v.note.as_deref().unwrap_or(""))),
-                    ]
-                })
-                .collect();
-            secs.push(table(
-                self.s("visits"),
-                vec![
-                    self.s("date"),
-                    self.s("satisfaction"),
-                    self.s("upsell"),
-                    self.s("note"),
-                ],
-                rows,
-            ));
-            self.page(
-                &format!("deals/{}/index.html", d.meta.id),
-                "deal.html",
-                "nav_deals",
-                title,
-                vec![link(self.s("nav_deals"), "@/deals/index.html")],
-                secs,
-                vec![],
-            )?;
-        }
+                        self.s("date"),
+                        self.s("satisfaction"),
+                        self.s("upsell"),
+                        self.s("note"),
+                    ],
+                    rows,
+                ));
+                self.page(
+                    &format!("deals/{}/index.html", d.meta.id),
+                    "deal.html",
+                    "nav_deals",
+                    title,
+                    vec![link(self.s("nav_deals"), "@/deals/index.html")],
+                    secs,
+                    vec![],
+                )?;
+                Ok(row)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let headers = ["deal", "customer", "owner", "status", "stage", "amount"]
             .iter()
             .map(|k| self.s(k))
@@ -1412,7 +1437,7 @@ impl Site<'_> {
         )
     }
 
-    fn owners(&mut self) -> Result<(), BuildError> {
+    fn owners(&self) -> Result<(), BuildError> {
         let m = &self.book.metrics;
         let month = m.as_of.month();
         let mut index = Vec::new();
@@ -1568,7 +1593,7 @@ impl Site<'_> {
         o
     }
 
-    fn quality(&mut self) -> Result<(), BuildError> {
+    fn quality(&self) -> Result<(), BuildError> {
         let hrefs = self.record_href();
         let owners = self.record_owner();
         let sources = &self.repo.sources;
@@ -1645,7 +1670,7 @@ impl Site<'_> {
         )
     }
 
-    fn data(&mut self) -> Result<(), BuildError> {
+    fn data(&self) -> Result<(), BuildError> {
         let dir = self.dir.join("data");
         let files = crate::export::write(
             &dir,
@@ -1656,7 +1681,7 @@ impl Site<'_> {
             self.opts.reveal_contacts,
         )
         .map_err(|e| BuildError::Io(format!("cannot write {}: {e}", dir.display())))?;
-        self.files += files.len();
+        self.files.fetch_add(files.len(), Ordering::Relaxed);
         let cells = files
             .iter()
             .map(|f| link(f.clone(), format!("@/data/{}", encode(f))))
@@ -1687,7 +1712,7 @@ impl Site<'_> {
         })
     }
 
-    fn case_pages(&mut self, cases: &[&Case]) -> Result<(), BuildError> {
+    fn case_pages(&self, cases: &[&Case]) -> Result<(), BuildError> {
         let shared = self.anon.is_some();
         let tag_href = |t: &str| format!("@/cases/tags/{}/index.html", encode(t));
         let result = |r: CaseResult| match r {
@@ -1860,7 +1885,7 @@ impl Site<'_> {
         }
         let index = self.search_index(&search);
         write(&self.dir.join("cases/search-index.js"), index.as_bytes())?;
-        self.files += 1;
+        self.files.fetch_add(1, Ordering::Relaxed);
         let updated = cases
             .iter()
             .map(|c| c.date.value)
@@ -1879,7 +1904,7 @@ impl Site<'_> {
             .render("atom.xml", &ctx)
             .map_err(|e| BuildError::Theme(format!("rendering cases/atom.xml: {e}")))?;
         write(&self.dir.join("cases/atom.xml"), xml.as_bytes())?;
-        self.files += 1;
+        self.files.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 }
