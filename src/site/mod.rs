@@ -65,14 +65,11 @@ fn io_err(what: &str, p: &Path, e: std::io::Error) -> BuildError {
     BuildError::Io(format!("{what} {}: {e}", p.display()))
 }
 
-/// An id is safe as one path segment: validated by the loader, checked again here.
+/// An id is safe as one path segment. The loader reports invalid ids as errors
+/// (and errors stop the build); this re-checks with the same rule, which admits
+/// no separator, no control character and no leading `.` (so never `..`).
 pub fn safe_id(id: &str) -> bool {
-    !id.is_empty()
-        && !id.contains('/')
-        && !id.contains('\\')
-        && !id.contains("..")
-        && !id.starts_with('.')
-        && !id.chars().any(|c| c.is_control())
+    crate::load::is_valid_id(id)
 }
 
 /// Percent-encodes a path segment for a URL (UTF-8 bytes outside `[A-Za-z0-9._-]`).
@@ -164,6 +161,7 @@ mod tests {
     fn ids_and_urls() {
         assert!(safe_id("LX001") && safe_id("a-tech.2023"));
         assert!(!safe_id("../x") && !safe_id("a/b") && !safe_id("a\\b") && !safe_id(".x"));
+        assert!(!safe_id("..") && !safe_id("") && safe_id("LX..002") && safe_id("客户甲"));
         assert_eq!(encode("a-tech_1.x"), "a-tech_1.x");
         assert_eq!(encode("客户"), "%E5%AE%A2%E6%88%B7");
         assert_eq!(encode("a b"), "a%20b");
