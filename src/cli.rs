@@ -64,6 +64,10 @@ pub enum Format {
 pub enum Command {
     /// Validate every record and report errors and warnings
     Check,
+    /// Create a new data repository: pipeline.toml, example records, git hook, CI workflows
+    Init(crate::author::InitArgs),
+    /// Create one record from options, validated before it is written
+    New(Box<crate::author::NewArgs>),
     /// Print a month's KPI table (table 4: target, actual, completion, YoY, MoM)
     Report {
         /// The month (YYYY-MM); default: the as-of month
@@ -100,6 +104,55 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Import the template's tables 1–3 from CSV or xlsx into records (docs/import.md)
+    Import {
+        /// leads (table 1), customers (table 2) or stages (table 3)
+        #[arg(value_enum)]
+        table: ImportTable,
+        /// A .csv (UTF-8) or .xlsx file whose first row holds the headers
+        file: PathBuf,
+        /// Write nothing; print what would happen
+        #[arg(long)]
+        dry_run: bool,
+        /// Change existing records (only the imported values; the rest of the file is kept)
+        #[arg(long)]
+        update: bool,
+        /// A TOML file naming other columns: [columns] field = "header", [defaults] field = "value"
+        #[arg(long, value_name = "MAP.toml")]
+        map: Option<PathBuf>,
+        /// The xlsx sheet to read (default: the first)
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
+    },
+    /// Preview the site: build, serve on 127.0.0.1, rebuild and reload on every change
+    #[cfg(feature = "serve")]
+    Serve {
+        /// Port (0: any free port; the address is printed on stdout)
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// Address to listen on; anything but loopback exposes confidential data
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in a browser (xdg-open / open), best effort
+        #[arg(long)]
+        open: bool,
+        /// A theme folder overriding single files of the built-in theme (watched too)
+        #[arg(long, value_name = "DIR")]
+        theme: Option<PathBuf>,
+        /// team: everything; shared: the anonymised case library only
+        #[arg(long, value_enum, default_value = "team")]
+        audience: AudienceArg,
+        /// Show phone numbers and emails unmasked
+        #[arg(long)]
+        reveal_contacts: bool,
+    },
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportTable {
+    Leads,
+    Customers,
+    Stages,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,9 +182,13 @@ pub fn main() -> i32 {
     let global = &cli.global;
     let allowed: &[Format] = match cli.command {
         Command::Check => &[Format::Human, Format::Json],
+        Command::Init(_) | Command::New(_) => &[Format::Human],
         Command::Report { .. } => &[Format::Human, Format::Json, Format::Csv],
         Command::Export { .. } => &[Format::Json, Format::Csv, Format::Xlsx],
         Command::Build { .. } => &[Format::Human, Format::Json],
+        Command::Import { .. } => &[Format::Human],
+        #[cfg(feature = "serve")]
+        Command::Serve { .. } => &[Format::Human],
     };
     if let Some(f) = global.format
         && !allowed.contains(&f)
@@ -148,6 +205,8 @@ pub fn main() -> i32 {
     }
     match cli.command {
         Command::Check => check(global),
+        Command::Init(ref args) => init(global, args),
+        Command::New(ref args) => new(global, args),
         Command::Report { month } => report(global, month),
         Command::Export {
             ref out,
@@ -173,6 +232,75 @@ pub fn main() -> i32 {
                 force,
             };
             build(global, &opts)
+        }
+        Command::Import {
+            table,
+            file,
+            dry_run,
+            update,
+            map,
+            sheet,
+        } => import(
+            global,
+            crate::import::Options {
+                table: match table {
+                    ImportTable::Leads => crate::import::Table::Leads,
+                    ImportTable::Customers => crate::import::Table::Customers,
+                    ImportTable::Stages => crate::import::Table::Stages,
+                },
+                file,
+                sheet,
+                map,
+                update,
+                dry_run,
+                as_of: global.as_of,
+            },
+        ),
+        #[cfg(feature = "serve")]
+        Command::Serve {
+            port,
+            bind,
+            open,
+            theme,
+            audience,
+            reveal_contacts,
+        } => serve(global, port, bind, open, theme, audience, reveal_contacts),
+    }
+}
+
+#[cfg(feature = "serve")]
+fn serve(
+    global: &Global,
+    port: u16,
+    bind: std::net::IpAddr,
+    open: bool,
+    theme: Option<PathBuf>,
+    audience: AudienceArg,
+    reveal_contacts: bool,
+) -> i32 {
+    let cfg = crate::serve::Config {
+        settings: crate::serve::build::Settings {
+            data: global.data.clone(),
+            as_of: global.as_of,
+            strict: global.strict,
+            theme,
+            audience: match audience {
+                AudienceArg::Team => crate::site::Audience::Team,
+                AudienceArg::Shared => crate::site::Audience::Shared,
+            },
+            reveal_contacts,
+        },
+        bind,
+        port,
+        open,
+        quiet: global.quiet,
+        timings: global.timings,
+    };
+    match crate::serve::run(cfg) {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_USAGE
         }
     }
 }
@@ -345,5 +473,92 @@ fn build(global: &Global, opts: &crate::site::Options) -> i32 {
             eprintln!("error: {e}");
             EXIT_USAGE
         }
+    }
+}
+
+fn import(global: &Global, opts: crate::import::Options) -> i32 {
+    match crate::import::run(&global.data, &opts) {
+        Ok(summary) => {
+            if !global.quiet {
+                for note in &summary.notes {
+                    eprintln!("note: {note}");
+                }
+                print!("{}", summary.render());
+                if summary.warnings > 0 {
+                    eprintln!(
+                        "note: the import brings {} new warning(s); `salesbook check` lists them",
+                        summary.warnings
+                    );
+                }
+            }
+            EXIT_OK
+        }
+        Err(crate::import::Failure::Usage(e)) => {
+            eprintln!("error: {e}");
+            EXIT_USAGE
+        }
+        Err(crate::import::Failure::Invalid(errors)) => {
+            for e in &errors {
+                eprintln!("error: {e}");
+            }
+            eprintln!(
+                "error: {} problem(s) in {}; nothing was written",
+                errors.len(),
+                opts.file.display()
+            );
+            EXIT_INVALID
+        }
+    }
+}
+
+fn init(global: &Global, args: &crate::author::InitArgs) -> i32 {
+    let dir = args.dir.clone().unwrap_or_else(|| global.data.clone());
+    // The new pipeline.toml's time zone.
+    let today = global
+        .as_of
+        .unwrap_or_else(|| crate::author::today(chrono_tz::Asia::Shanghai));
+    match crate::author::init(&dir, args.force, today) {
+        Ok(report) => {
+            for f in &report.skipped {
+                eprintln!(
+                    "skipped {}: it exists (never overwritten)",
+                    dir.join(f).display()
+                );
+            }
+            if !global.quiet {
+                eprintln!(
+                    "wrote {} file(s) to {}\nnext: cd {} && git init && git config core.hooksPath hooks, then `salesbook --data . check`",
+                    report.written.len(),
+                    dir.display(),
+                    dir.display()
+                );
+            }
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_USAGE
+        }
+    }
+}
+
+fn new(global: &Global, args: &crate::author::NewArgs) -> i32 {
+    match crate::author::new::run(&global.data, global.as_of, args) {
+        Ok(path) if args.dry_run => {
+            eprintln!(
+                "would write {} (--dry-run: nothing written)",
+                path.display()
+            );
+            EXIT_OK
+        }
+        Ok(path) => {
+            println!("{}", path.display());
+            EXIT_OK
+        }
+        Err(crate::author::new::NewError::Usage(e)) => {
+            eprintln!("error: {e}");
+            EXIT_USAGE
+        }
+        Err(crate::author::new::NewError::Invalid(_)) => EXIT_INVALID,
     }
 }

@@ -4,6 +4,7 @@
 //! The data flows one way: [`load`] (walk + parse, with spans) → [`check`]
 //! (diagnostics) → [`metrics`] (pure functions) → output.
 
+pub mod author;
 pub mod book;
 pub mod chart;
 pub mod check;
@@ -11,10 +12,13 @@ pub mod cli;
 pub mod diagnostic;
 pub mod export;
 pub mod format;
+pub mod import;
 pub mod load;
 pub mod metrics;
 pub mod model;
 pub mod personal;
 pub mod report;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod site;
 pub mod source;

@@ -136,19 +136,49 @@ pub fn load(dir: &Path) -> std::io::Result<(Repo, Diagnostics)> {
     for (source, record, file_diags) in parsed {
         repo.sources.add(source);
         diags.extend(file_diags);
-        match record {
-            Parsed::Lead(r) => repo.leads.push(r),
-            Parsed::Customer(r) => repo.customers.push(r),
-            Parsed::Deal(r) => repo.deals.push(r),
-            Parsed::Month(r) => repo.months.push(r),
-            Parsed::Case(r) => repo.cases.push(r),
-            Parsed::Failed(kind, id) => {
-                repo.unparsed.insert((kind, id));
-            }
-            Parsed::Skipped => {}
-        }
+        insert(&mut repo, record);
     }
     Ok((repo, diags))
+}
+
+/// Parses one record given as text, as if it were the file `rel` (e.g.
+/// `leads/LX001.toml`) of the data folder `dir`, and adds it to `repo` with its
+/// source: `salesbook new` validates a record this way before writing it.
+/// Returns the new file's id and its loading diagnostics; the cross-record
+/// checks are the caller's (`check::check` on the extended repo).
+pub fn add_record(
+    repo: &mut Repo,
+    dir: &Path,
+    kind: Kind,
+    rel: &str,
+    text: String,
+) -> (FileId, Vec<Diagnostic>) {
+    let source = SourceFile {
+        rel_path: rel.to_string(),
+        abs_path: dir.join(rel),
+        text,
+    };
+    let file = FileId(repo.sources.len() as u32);
+    let tz = repo.config().team.timezone;
+    let (source, record, diags) = parse_source(kind, source, file, tz);
+    let added = repo.sources.add(source);
+    debug_assert_eq!(added, file);
+    insert(repo, record);
+    (file, diags)
+}
+
+fn insert(repo: &mut Repo, record: Parsed) {
+    match record {
+        Parsed::Lead(r) => repo.leads.push(r),
+        Parsed::Customer(r) => repo.customers.push(r),
+        Parsed::Deal(r) => repo.deals.push(r),
+        Parsed::Month(r) => repo.months.push(r),
+        Parsed::Case(r) => repo.cases.push(r),
+        Parsed::Failed(kind, id) => {
+            repo.unparsed.insert((kind, id));
+        }
+        Parsed::Skipped => {}
+    }
 }
 
 /// The record files below the five record folders, in a stable order.
@@ -276,13 +306,12 @@ fn parse_toml<'i>(cx: &mut Cx, text: &'i str) -> Option<DeTable<'i>> {
 
 fn parse_file(f: Found, file: FileId, tz: chrono_tz::Tz) -> (SourceFile, Parsed, Vec<Diagnostic>) {
     let (source, read_result) = read(&f.path, f.rel);
-    let mut cx = Cx::new(file, 0, tz);
-    let id = f
-        .path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
     if let Err(d) = read_result {
+        let id = f
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let d = d.unwrap_or_else(|| {
             Diagnostic::error(
                 "read-error",
@@ -297,18 +326,34 @@ fn parse_file(f: Found, file: FileId, tz: chrono_tz::Tz) -> (SourceFile, Parsed,
             vec![Diagnostic { file, ..d }],
         );
     }
-    let ext = f.path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    if ext != f.kind.extension() {
+    parse_source(f.kind, source, file, tz)
+}
+
+/// Parses a record file already read; its id and extension come from `abs_path`.
+fn parse_source(
+    kind: Kind,
+    source: SourceFile,
+    file: FileId,
+    tz: chrono_tz::Tz,
+) -> (SourceFile, Parsed, Vec<Diagnostic>) {
+    let mut cx = Cx::new(file, 0, tz);
+    let path = source.abs_path.clone();
+    let id = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if ext != kind.extension() {
         cx.error(
             "wrong-extension",
             0..0,
             format!(
                 "{} records are `.{}` files, this is `.{ext}`",
-                f.kind.folder(),
-                f.kind.extension()
+                kind.folder(),
+                kind.extension()
             ),
         )
-        .hint = Some(format!("rename it to `{id}.{}`", f.kind.extension()));
+        .hint = Some(format!("rename it to `{id}.{}`", kind.extension()));
         return (source, Parsed::Skipped, cx.diags);
     }
     if !is_valid_id(&id) {
@@ -317,7 +362,7 @@ fn parse_file(f: Found, file: FileId, tz: chrono_tz::Tz) -> (SourceFile, Parsed,
     }
 
     let text = source.text.as_str();
-    let (toml_text, offset, body, body_offset, record_span) = if f.kind.extension() == "md" {
+    let (toml_text, offset, body, body_offset, record_span) = if kind.extension() == "md" {
         match split_front_matter(text) {
             Ok(s) => (s.toml, s.toml_offset, s.body, s.body_offset, s.open),
             Err(e) => {
@@ -333,7 +378,7 @@ fn parse_file(f: Found, file: FileId, tz: chrono_tz::Tz) -> (SourceFile, Parsed,
                 cx.error("missing-front-matter", span, msg).hint = Some(
                     "write the record's fields as TOML between two `+++` lines at the top".into(),
                 );
-                let parsed = Parsed::Failed(f.kind, id);
+                let parsed = Parsed::Failed(kind, id);
                 let diags = cx.diags;
                 return (source, parsed, diags);
             }
@@ -345,21 +390,21 @@ fn parse_file(f: Found, file: FileId, tz: chrono_tz::Tz) -> (SourceFile, Parsed,
     cx.offset = offset;
     let Some(root) = parse_toml(&mut cx, toml_text) else {
         let diags = cx.diags;
-        return (source, Parsed::Failed(f.kind, id), diags);
+        return (source, Parsed::Failed(kind, id), diags);
     };
     let meta = Meta {
         id: id.clone(),
         file,
         span: record_span,
     };
-    let parsed = match f.kind {
+    let parsed = match kind {
         Kind::Lead => records::lead(&mut cx, &root, meta).map(Parsed::Lead),
         Kind::Customer => records::customer(&mut cx, &root, meta, body).map(Parsed::Customer),
         Kind::Deal => records::deal(&mut cx, &root, meta).map(Parsed::Deal),
         Kind::Month => records::month(&mut cx, &root, meta, body).map(Parsed::Month),
         Kind::Case => records::case(&mut cx, &root, meta, body, body_offset).map(Parsed::Case),
     }
-    .unwrap_or(Parsed::Failed(f.kind, id));
+    .unwrap_or(Parsed::Failed(kind, id));
     drop(root);
     let diags = cx.diags;
     (source, parsed, diags)

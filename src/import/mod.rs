@@ -1,0 +1,378 @@
+//! `salesbook import leads|customers|stages FILE`: the template's tables 1–3 from
+//! CSV or xlsx into records (docs/import.md).
+//!
+//! Rows are read ([`sheet`]), matched to fields by their headers ([`columns`]),
+//! their values parsed ([`values`]) into operations on records ([`records`]),
+//! applied to new or existing record files with toml_edit ([`edit`]), and the
+//! result checked by the real loader before anything is written ([`validate`]).
+
+pub mod columns;
+pub mod edit;
+pub mod records;
+pub mod sheet;
+pub mod validate;
+pub mod values;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use toml_edit::DocumentMut;
+
+use crate::book::Book;
+use crate::load::Kind;
+use edit::{Effect, Mode, Op};
+use records::Planned;
+
+/// Which template table the file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    /// Table 1 线索来源登记表 → leads/
+    Leads,
+    /// Table 2 客户信息档案表 → customers/
+    Customers,
+    /// Table 3 销售阶段评估表 → the `[[stages]]` of deals/
+    Stages,
+}
+
+impl Table {
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Leads => "leads",
+            Table::Customers => "customers",
+            Table::Stages => "stages",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub table: Table,
+    pub file: PathBuf,
+    /// The xlsx sheet; default the first.
+    pub sheet: Option<String>,
+    pub map: Option<PathBuf>,
+    /// Change existing records (only the imported values).
+    pub update: bool,
+    /// Write nothing; say what would happen.
+    pub dry_run: bool,
+    pub as_of: Option<NaiveDate>,
+}
+
+/// A problem with a row (1-based, the header is row 1) and column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowError {
+    pub row: Option<usize>,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.row, &self.column) {
+            (Some(r), Some(c)) => write!(f, "row {r}, column {c}: {}", self.message),
+            (Some(r), None) => write!(f, "row {r}: {}", self.message),
+            (None, Some(c)) => write!(f, "column {c}: {}", self.message),
+            (None, None) => write!(f, "{}", self.message),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum Failure {
+    /// The file, the map file or the data folder cannot be used (exit 2).
+    Usage(String),
+    /// Rows are invalid; nothing was written (exit 1).
+    Invalid(Vec<RowError>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Created,
+    Updated,
+    /// The record exists and the import would change it: needs `--update`.
+    Skipped,
+    /// The record already holds the imported values.
+    Unchanged,
+}
+
+#[derive(Debug)]
+pub struct Change {
+    pub outcome: Outcome,
+    pub rel: String,
+    pub rows: Vec<usize>,
+    /// For deals: what happened to each stage entry.
+    pub detail: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub changes: Vec<Change>,
+    pub notes: Vec<String>,
+    /// New warnings the import brings (`salesbook check` lists them).
+    pub warnings: usize,
+    pub dry_run: bool,
+}
+
+impl Summary {
+    pub fn count(&self, outcome: Outcome) -> usize {
+        self.changes.iter().filter(|c| c.outcome == outcome).count()
+    }
+
+    /// One line per record, then the totals.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for c in &self.changes {
+            let verb = match (c.outcome, self.dry_run) {
+                (Outcome::Created, false) => "created  ",
+                (Outcome::Created, true) => "would create",
+                (Outcome::Updated, false) => "updated  ",
+                (Outcome::Updated, true) => "would update",
+                (Outcome::Skipped, _) => "skipped  ",
+                (Outcome::Unchanged, _) => "unchanged",
+            };
+            let rows: Vec<String> = c.rows.iter().map(usize::to_string).collect();
+            let why = match c.outcome {
+                Outcome::Skipped => " (exists; --update changes it)",
+                _ => "",
+            };
+            out.push_str(&format!(
+                "{verb} {} (row {}){why}{}\n",
+                c.rel,
+                rows.join(", "),
+                if c.detail.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", c.detail)
+                }
+            ));
+        }
+        out.push_str(&format!(
+            "{}{} created, {} updated, {} skipped ({} unchanged, {} existing without --update)\n",
+            if self.dry_run {
+                "dry run, nothing written: "
+            } else {
+                ""
+            },
+            self.count(Outcome::Created),
+            self.count(Outcome::Updated),
+            self.count(Outcome::Skipped) + self.count(Outcome::Unchanged),
+            self.count(Outcome::Unchanged),
+            self.count(Outcome::Skipped),
+        ));
+        out
+    }
+}
+
+/// A record file after the import: its new text, if it changes.
+struct Result1 {
+    outcome: Outcome,
+    text: Option<String>,
+    detail: String,
+}
+
+/// Runs the import into the data folder `data`.
+pub fn run(data: &Path, opts: &Options) -> Result<Summary, Failure> {
+    let book = Book::load(data, opts.as_of).map_err(|e| Failure::Usage(e.to_string()))?;
+    let Some(config) = book.repo.config.as_ref() else {
+        return Err(Failure::Usage(format!(
+            "{} has no usable pipeline.toml (`salesbook check` says why)",
+            data.display()
+        )));
+    };
+    let map = match &opts.map {
+        Some(p) => columns::MapFile::read(p, opts.table).map_err(Failure::Usage)?,
+        None => columns::MapFile::default(),
+    };
+    let sheet = sheet::read(&opts.file, opts.sheet.as_deref()).map_err(Failure::Usage)?;
+    let layout = columns::layout(opts.table, &sheet.headers, &map).map_err(Failure::Usage)?;
+    let mut summary = Summary {
+        dry_run: opts.dry_run,
+        ..Summary::default()
+    };
+    if !layout.ignored.is_empty() {
+        summary.notes.push(format!(
+            "columns not imported: {} (name them in a --map file to import them)",
+            layout.ignored.join(", ")
+        ));
+    }
+    let mut cx = records::Cx {
+        table: opts.table,
+        config,
+        repo: &book.repo,
+        layout: &layout,
+        map: &map,
+        errors: Vec::new(),
+        notes: Vec::new(),
+    };
+    let planned = records::plan(&mut cx, &sheet);
+    let (mut errors, notes) = (cx.errors, cx.notes);
+    summary.notes.extend(notes);
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| e.row);
+        return Err(Failure::Invalid(errors));
+    }
+
+    let process: Vec<String> = config.stages.iter().map(|s| s.id.clone()).collect();
+    let mut results = Vec::new();
+    for p in &planned {
+        match apply(data, p, opts.update, &process) {
+            Ok(r) => results.push(r),
+            Err(message) => errors.push(RowError {
+                row: p.rows().first().copied(),
+                column: None,
+                message,
+            }),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Failure::Invalid(errors));
+    }
+
+    let staged: Vec<validate::Staged> = planned
+        .iter()
+        .zip(&results)
+        .filter_map(|(p, r)| {
+            Some(validate::Staged {
+                rel: &p.rel,
+                text: r.text.as_deref()?,
+                kind: p.kind,
+                rows: p
+                    .ops
+                    .iter()
+                    .map(|(row, op)| match op {
+                        Op::Stage { stage, .. } => (*row, stage.clone()),
+                        _ => (*row, String::new()),
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
+    if !staged.is_empty() {
+        let (mut errors, warnings) = validate::validate(data, opts.as_of, &book, &staged, &layout)
+            .map_err(Failure::Usage)?;
+        if !errors.is_empty() {
+            errors.sort_by_key(|e| e.row);
+            return Err(Failure::Invalid(errors));
+        }
+        summary.warnings = warnings;
+    }
+
+    if !opts.dry_run {
+        for s in &staged {
+            write_atomic(&data.join(s.rel), s.text.as_bytes())
+                .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", s.rel)))?;
+        }
+    }
+    for (p, r) in planned.iter().zip(results) {
+        summary.changes.push(Change {
+            outcome: r.outcome,
+            rel: p.rel.clone(),
+            rows: p.rows(),
+            detail: r.detail,
+        });
+    }
+    Ok(summary)
+}
+
+/// The record's text after the import, and what happened to it.
+fn apply(data: &Path, p: &Planned, update: bool, process: &[String]) -> Result<Result1, String> {
+    let md = p.kind.extension() == "md";
+    let (original, prefix, toml, suffix) = if p.exists {
+        let text = std::fs::read_to_string(data.join(&p.rel))
+            .map_err(|e| format!("cannot read {}: {e}", p.rel))?;
+        let (prefix, toml, suffix) = if md {
+            let s = crate::load::split_front_matter(&text).map_err(|_| {
+                format!(
+                    "{}: no `+++` front matter to update; fix the file first",
+                    p.rel
+                )
+            })?;
+            let end = s.toml_offset + s.toml.len();
+            (
+                text[..s.toml_offset].to_string(),
+                s.toml.to_string(),
+                text[end..].to_string(),
+            )
+        } else {
+            let bom = if text.starts_with('\u{feff}') {
+                "\u{feff}"
+            } else {
+                ""
+            };
+            (
+                bom.to_string(),
+                text[bom.len()..].to_string(),
+                String::new(),
+            )
+        };
+        (Some(text), prefix, toml, suffix)
+    } else {
+        (None, String::new(), String::new(), String::new())
+    };
+    let mut doc: DocumentMut = toml
+        .parse()
+        .map_err(|e| format!("{} is not valid TOML, fix it first: {e}", p.rel))?;
+    let mode = Mode {
+        update,
+        new: !p.exists,
+    };
+    let mut total = Effect::Same;
+    let mut stages: Vec<(String, Effect)> = Vec::new();
+    for (_, op) in &p.ops {
+        let effect = edit::apply(&mut doc, op, mode, process);
+        if let Op::Stage { stage, .. } = op {
+            stages.push((stage.clone(), effect));
+        }
+        total = edit::combine(total, effect);
+    }
+    let detail = stages
+        .iter()
+        .map(|(s, e)| {
+            let what = match (e, p.exists) {
+                (_, false) | (Effect::Added, true) => "added",
+                (Effect::Changed, _) => "updated",
+                (Effect::Same, _) => "unchanged",
+                (Effect::Blocked, _) => "skipped",
+            };
+            format!("{s} {what}")
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let changed = stages
+        .iter()
+        .any(|(_, e)| matches!(e, Effect::Added | Effect::Changed))
+        || (p.kind != Kind::Deal && matches!(total, Effect::Added | Effect::Changed));
+    let outcome = match (original.is_some(), changed, total) {
+        (false, _, _) => Outcome::Created,
+        (true, true, _) => Outcome::Updated,
+        (true, false, Effect::Blocked) => Outcome::Skipped,
+        (true, false, _) => Outcome::Unchanged,
+    };
+    let text = match outcome {
+        Outcome::Created if md => Some(format!("+++\n{doc}+++\n\n# {}\n", p.title)),
+        Outcome::Created => Some(format!("# {} · {}\n\n{doc}", p.id, p.title)),
+        Outcome::Updated => Some(format!("{prefix}{doc}{suffix}")),
+        Outcome::Skipped | Outcome::Unchanged => None,
+    };
+    Ok(Result1 {
+        outcome,
+        text,
+        detail,
+    })
+}
+
+/// Writes through a hidden temporary file in the same folder and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("record");
+    let tmp = dir.join(format!(".{name}.{}.import-tmp", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}

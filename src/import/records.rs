@@ -1,0 +1,818 @@
+//! From rows to records: which record each row imports into (its id, new or
+//! existing) and the values it sets, with every cell problem reported by row and
+//! column.
+
+use std::collections::{BTreeMap, HashMap};
+
+use toml_edit::Value;
+
+use super::columns::{Layout, MapFile};
+use super::edit::{Op, number, strings};
+use super::sheet::{Cell, Row, Sheet};
+use super::values::{self, Named};
+use super::{RowError, Table};
+use crate::load::{Kind, is_valid_id};
+use crate::model::{Config, DealStatus, Repo};
+
+/// One record file the import writes into.
+#[derive(Debug)]
+pub struct Planned {
+    pub kind: Kind,
+    pub id: String,
+    /// Path relative to the data folder, `/`-separated.
+    pub rel: String,
+    pub exists: bool,
+    /// A title for the comment line of a new file (`# LX001 · A科技有限公司`).
+    pub title: String,
+    /// The operations, each with the row it comes from.
+    pub ops: Vec<(usize, Op)>,
+}
+
+impl Planned {
+    pub fn rows(&self) -> Vec<usize> {
+        let mut rows: Vec<usize> = self.ops.iter().map(|(r, _)| *r).collect();
+        rows.dedup();
+        rows
+    }
+}
+
+pub struct Cx<'a> {
+    pub table: Table,
+    pub config: &'a Config,
+    pub repo: &'a Repo,
+    pub layout: &'a Layout,
+    pub map: &'a MapFile,
+    pub errors: Vec<RowError>,
+    pub notes: Vec<String>,
+}
+
+/// A value of a row: the cell of the field's column, else the map file's default.
+struct Got {
+    cell: Cell,
+    /// The column header, or `[defaults] key`.
+    column: String,
+}
+
+impl Cx<'_> {
+    fn get(&self, row: &Row, key: &str) -> Option<Got> {
+        let from_column = self.layout.columns.get(key).and_then(|(i, header)| {
+            let cell = row.cell(*i);
+            (!cell.is_empty()).then(|| Got {
+                cell: cell.clone(),
+                column: header.clone(),
+            })
+        });
+        let got = from_column.or_else(|| {
+            self.map.defaults.get(key).map(|v| Got {
+                cell: Cell::Text(v.clone()),
+                column: format!("[defaults] {key}"),
+            })
+        })?;
+        // [values.<key>] translates values of the file.
+        match self
+            .map
+            .values
+            .get(key)
+            .and_then(|m| m.get(&got.cell.text()))
+        {
+            Some(v) => Some(Got {
+                cell: Cell::Text(v.clone()),
+                ..got
+            }),
+            None => Some(got),
+        }
+    }
+
+    fn text(&self, row: &Row, key: &str) -> Option<(String, String)> {
+        self.get(row, key).map(|g| (g.cell.text(), g.column))
+    }
+
+    /// The header to name for a field in errors: its column, else its Chinese header.
+    fn column_name(&self, key: &str) -> String {
+        self.layout.columns.get(key).map_or_else(
+            || {
+                super::columns::fields(self.table)
+                    .iter()
+                    .find(|f| f.key == key)
+                    .map_or(key.to_string(), |f| f.zh.to_string())
+            },
+            |(_, h)| h.clone(),
+        )
+    }
+
+    fn error(&mut self, row: usize, column: impl Into<String>, message: impl Into<String>) {
+        self.errors.push(RowError {
+            row: Some(row),
+            column: Some(column.into()),
+            message: message.into(),
+        });
+    }
+
+    /// A required text value; reports it when missing.
+    fn required(&mut self, row: &Row, key: &str, what: &str) -> Option<(String, String)> {
+        let got = self.text(row, key);
+        if got.is_none() {
+            let column = self.column_name(key);
+            self.error(row.number, column, format!("missing {what}"));
+        }
+        got
+    }
+
+    fn resolve(&mut self, row: &Row, key: &str, what: Named) -> Option<String> {
+        let (text, column) = self.text(row, key)?;
+        match values::resolve(self.config, what, &text) {
+            Ok(id) => Some(id),
+            Err(e) => {
+                self.error(row.number, column, e);
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, row: &Row, key: &str) -> Option<chrono::NaiveDate> {
+        let got = self.get(row, key)?;
+        match values::date(&got.cell) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.error(row.number, got.column, e);
+                None
+            }
+        }
+    }
+}
+
+/// The record file of `kind` with id `id`, if there is one (sub-folders included).
+pub fn existing_file(repo: &Repo, kind: Kind, id: &str) -> Option<String> {
+    let prefix = format!("{}/", kind.folder());
+    let ext = format!(".{}", kind.extension());
+    repo.sources
+        .iter()
+        .map(|(_, f)| &f.rel_path)
+        .find(|rel| {
+            rel.starts_with(&prefix)
+                && rel
+                    .rsplit('/')
+                    .next()
+                    .and_then(|name| name.strip_suffix(&ext))
+                    == Some(id)
+        })
+        .cloned()
+}
+
+/// Matches a company name: exact (trimmed) first, else the records whose name
+/// starts with it (“A科技” finds “A科技有限公司”). Returns the matching ids.
+fn match_name<'a>(
+    items: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+    name: &str,
+) -> Vec<String> {
+    let name = name.trim();
+    let exact: Vec<String> = items
+        .clone()
+        .filter(|(_, n)| n.trim() == name)
+        .map(|(id, _)| id.to_string())
+        .collect();
+    if !exact.is_empty() {
+        return exact;
+    }
+    items
+        .filter(|(_, n)| n.trim().starts_with(name))
+        .map(|(id, _)| id.to_string())
+        .collect()
+}
+
+/// The next free id `PREFIX` + number, at least `width` digits, above every existing one.
+fn next_id(
+    existing: impl Iterator<Item = String>,
+    prefix: &str,
+    width: usize,
+) -> impl FnMut() -> String {
+    let mut max = 0u64;
+    let mut w = width;
+    for id in existing {
+        if let Some(digits) = id.strip_prefix(prefix)
+            && !digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && let Ok(n) = digits.parse::<u64>()
+        {
+            max = max.max(n);
+            w = w.max(digits.len());
+        }
+    }
+    let prefix = prefix.to_string();
+    move || {
+        max += 1;
+        format!("{prefix}{max:0w$}")
+    }
+}
+
+fn set(path: &[&'static str], value: Value) -> Op {
+    Op::Set {
+        path: path.to_vec(),
+        value,
+        only_new: false,
+    }
+}
+
+fn set_new(path: &[&'static str], value: Value) -> Op {
+    Op::Set {
+        path: path.to_vec(),
+        value,
+        only_new: true,
+    }
+}
+
+fn ids_of(repo: &Repo, kind: Kind) -> Vec<String> {
+    let mut ids: Vec<String> = match kind {
+        Kind::Lead => repo.leads.iter().map(|r| r.meta.id.clone()).collect(),
+        Kind::Customer => repo.customers.iter().map(|r| r.meta.id.clone()).collect(),
+        Kind::Deal => repo.deals.iter().map(|r| r.meta.id.clone()).collect(),
+        _ => Vec::new(),
+    };
+    ids.extend(
+        repo.unparsed
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, id)| id.clone()),
+    );
+    ids
+}
+
+/// Need tags and pain points: split on 、,，;； and, for a cell of CJK words with
+/// none of those, on spaces (“自动化升级 数字化”); English phrases keep their spaces.
+fn tags(s: &str) -> Vec<String> {
+    let items = values::list(s, false);
+    if items.len() == 1 && !s.chars().any(|c| c.is_ascii_alphabetic()) {
+        values::list(s, true)
+    } else {
+        items
+    }
+}
+
+/// Builds the records of the sheet. Problems go to `cx.errors`.
+pub fn plan(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
+    let required: &[(&str, &str)] = match cx.table {
+        Table::Leads => &[
+            ("source", "来源渠道"),
+            ("acquired", "获取时间"),
+            ("company", "客户名称"),
+            ("industry", "行业"),
+            ("contact", "联系人"),
+            ("title", "职位"),
+            ("owner", "负责人"),
+        ],
+        Table::Customers => &[("name", "客户名称"), ("industry", "行业")],
+        Table::Stages => &[
+            ("customer", "客户名称"),
+            ("stage", "销售阶段"),
+            ("entered", "进入阶段时间"),
+        ],
+    };
+    let missing: Vec<String> = required
+        .iter()
+        .filter(|(k, _)| !cx.layout.columns.contains_key(k) && !cx.map.defaults.contains_key(*k))
+        .map(|(k, zh)| format!("{zh} (`{k}`)"))
+        .collect();
+    if !missing.is_empty() {
+        cx.errors.push(RowError {
+            row: Some(sheet.header_row),
+            column: None,
+            message: format!(
+                "the file has no column for {}; add it, or name the file's column in a --map file ([columns] field = \"header\")",
+                missing.join(", ")
+            ),
+        });
+        return Vec::new();
+    }
+    match cx.table {
+        Table::Leads => leads(cx, sheet),
+        Table::Customers => customers(cx, sheet),
+        Table::Stages => stages(cx, sheet),
+    }
+}
+
+fn leads(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
+    let existing = ids_of(cx.repo, Kind::Lead);
+    // The most common letter prefix of the existing ids, `LX` by default.
+    let mut prefixes: HashMap<String, usize> = HashMap::new();
+    for id in &existing {
+        let p: String = id.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+        if !p.is_empty() && id[p.len()..].bytes().all(|b| b.is_ascii_digit()) {
+            *prefixes.entry(p).or_default() += 1;
+        }
+    }
+    let prefix = prefixes
+        .into_iter()
+        .max_by_key(|(p, n)| (*n, std::cmp::Reverse(p.clone())))
+        .map_or("LX".to_string(), |(p, _)| p);
+    let mut taken: Vec<String> = existing.clone();
+    for row in &sheet.rows {
+        if let Some((id, _)) = cx.text(row, "id") {
+            taken.push(id);
+        }
+    }
+    let mut next = next_id(taken.into_iter(), &prefix, 3);
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out = Vec::new();
+    for row in &sheet.rows {
+        let n = row.number;
+        let errors_before = cx.errors.len();
+        let id = match cx.text(row, "id") {
+            Some((id, column)) => {
+                if !is_valid_id(&id) {
+                    cx.error(
+                        n,
+                        column,
+                        format!("`{id}` is not a valid record id (letters, digits, `-`, `_`, `.`)"),
+                    );
+                    continue;
+                }
+                if let Some(first) = seen.get(&id) {
+                    cx.error(
+                        n,
+                        column,
+                        format!("duplicate id `{id}`: row {first} already imports it"),
+                    );
+                    continue;
+                }
+                id
+            }
+            None => next(),
+        };
+        seen.insert(id.clone(), n);
+        let exists = existing.contains(&id);
+        let mut ops = Vec::new();
+        if let Some(s) = cx.resolve(row, "source", Named::Channel) {
+            ops.push(set(&["source"], Value::from(s)));
+        }
+        if let Some(d) = cx.date(row, "acquired") {
+            ops.push(set(&["acquired"], values::toml_date(d)));
+        }
+        let company = cx.text(row, "company").map(|(c, _)| c);
+        for (key, what) in [
+            ("company", "the company (客户名称)"),
+            ("industry", "the industry (行业)"),
+        ] {
+            if let Some((v, _)) = cx.required(row, key, what) {
+                ops.push(set(
+                    &[if key == "company" {
+                        "company"
+                    } else {
+                        "industry"
+                    }],
+                    Value::from(v),
+                ));
+            }
+        }
+        if let Some((v, _)) = cx.required(row, "contact", "the contact's name (联系人)") {
+            ops.push(set(&["contact", "name"], Value::from(v)));
+        }
+        if let Some((v, _)) = cx.required(row, "title", "the contact's title (职位)") {
+            ops.push(set(&["contact", "title"], Value::from(v)));
+        }
+        if let Some((phone, column)) = cx.text(row, "phone") {
+            if phone.contains('*') {
+                cx.notes.push(format!(
+                    "row {n}: the phone in {column} is masked (`{phone}`); not imported"
+                ));
+            } else {
+                ops.push(set(&["contact", "phone"], Value::from(phone)));
+            }
+        }
+        if let Some((email, _)) = cx.text(row, "email")
+            && !email.contains('*')
+        {
+            ops.push(set(&["contact", "email"], Value::from(email)));
+        }
+        if let Some((needs, _)) = cx.text(row, "needs") {
+            ops.push(set(&["needs"], strings(&tags(&needs))));
+        }
+        match cx.resolve(row, "owner", Named::Owner) {
+            Some(o) => ops.push(set(&["owner"], Value::from(o))),
+            None if cx.text(row, "owner").is_none() => {
+                let column = cx.column_name("owner");
+                cx.error(n, column, "missing the owner (负责人)");
+            }
+            None => {}
+        }
+        match cx.text(row, "status") {
+            Some((s, column)) => match values::lead_status(&s) {
+                Ok(s) => ops.push(set(&["status"], Value::from(s))),
+                Err(e) => cx.error(n, column, e),
+            },
+            None => ops.push(set_new(&["status"], Value::from("new"))),
+        }
+        if let Some((region, _)) = cx.text(row, "region") {
+            ops.push(set(&["region"], Value::from(region)));
+        }
+        if let Some((r, column)) = cx.text(row, "annual_revenue") {
+            match values::amount(&r) {
+                Some(r) => ops.push(set(&["annual_revenue"], number(r))),
+                None => cx.error(n, column, format!("`{r}` is not an amount")),
+            }
+        }
+        if cx.errors.len() > errors_before {
+            continue;
+        }
+        let rel = existing_file(cx.repo, Kind::Lead, &id).unwrap_or(format!("leads/{id}.toml"));
+        out.push(Planned {
+            kind: Kind::Lead,
+            title: company.unwrap_or_default(),
+            id,
+            rel,
+            exists,
+            ops: ops.into_iter().map(|op| (n, op)).collect(),
+        });
+    }
+    out
+}
+
+fn customers(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
+    let existing = ids_of(cx.repo, Kind::Customer);
+    let mut next = next_id(existing.iter().cloned(), "customer-", 3);
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out = Vec::new();
+    for row in &sheet.rows {
+        let n = row.number;
+        let errors_before = cx.errors.len();
+        let Some((name, name_column)) = cx.required(row, "name", "the customer's name (客户名称)")
+        else {
+            continue;
+        };
+        // The record: the `id` column, else the existing customer of that name, else a new id.
+        let matched = match_name(
+            cx.repo
+                .customers
+                .iter()
+                .map(|c| (c.meta.id.as_str(), c.name.as_str())),
+            &name,
+        );
+        let (id, id_column) = match cx.text(row, "id") {
+            Some((id, column)) => {
+                if !is_valid_id(&id) || !id.is_ascii() {
+                    cx.error(n, column, format!("`{id}` is not a customer id: use ASCII letters, digits, `-`, `_`, `.` (e.g. a-tech)"));
+                    continue;
+                }
+                (id, column)
+            }
+            None => match matched.as_slice() {
+                [one] => (one.clone(), name_column.clone()),
+                [] => (String::new(), name_column.clone()),
+                many => {
+                    cx.error(
+                        n,
+                        name_column,
+                        format!(
+                            "`{name}` matches several customers ({}); add an `id` column",
+                            many.join(", ")
+                        ),
+                    );
+                    continue;
+                }
+            },
+        };
+        let id = if id.is_empty() {
+            // A new customer also gets a new id, even if another row has the same name.
+            if let Some(first) = seen
+                .iter()
+                .find(|(k, _)| k.starts_with('\u{0}') && k[1..] == name)
+                .map(|(_, r)| *r)
+            {
+                cx.error(
+                    n,
+                    name_column,
+                    format!("duplicate customer `{name}`: row {first} already imports it"),
+                );
+                continue;
+            }
+            seen.insert(format!("\u{0}{name}"), n);
+            next()
+        } else {
+            if let Some(first) = seen.get(&id) {
+                cx.error(
+                    n,
+                    id_column,
+                    format!("duplicate customer `{id}`: row {first} already imports it"),
+                );
+                continue;
+            }
+            id
+        };
+        seen.insert(id.clone(), n);
+        let exists = existing.contains(&id);
+        let mut ops = Vec::new();
+        ops.push(set_new(&["name"], Value::from(name.as_str())));
+        if let Some((v, _)) = cx.text(row, "industry") {
+            ops.push(set(&["industry"], Value::from(v)));
+        } else if !exists {
+            let column = cx.column_name("industry");
+            cx.error(n, column, "missing the industry (行业)");
+        }
+        let (mut revenue, mut employees) = (None, None);
+        if let Some((size, column)) = cx.text(row, "size") {
+            match values::company_size(&size) {
+                Ok((r, e)) => (revenue, employees) = (r, e),
+                Err(e) => cx.error(n, column, e),
+            }
+        }
+        for (key, slot) in [
+            ("annual_revenue", &mut revenue),
+            ("employees", &mut employees),
+        ] {
+            if let Some((v, column)) = cx.text(row, key) {
+                match values::amount(&v) {
+                    Some(x) => *slot = Some(x),
+                    None => cx.error(n, column, format!("`{v}` is not a number")),
+                }
+            }
+        }
+        if let Some(r) = revenue {
+            ops.push(set(&["annual_revenue"], number(r)));
+        }
+        if let Some(e) = employees {
+            ops.push(set(&["employees"], number(e)));
+        }
+        // The owner: the column (or default), else the lead's owner, else the only owner.
+        let lead = match cx.text(row, "lead") {
+            Some((l, column)) => {
+                if ids_of(cx.repo, Kind::Lead).contains(&l) {
+                    Some(l)
+                } else {
+                    cx.error(
+                        n,
+                        column,
+                        format!("unknown lead `{l}`: there is no leads/{l}.toml"),
+                    );
+                    None
+                }
+            }
+            None => match match_name(
+                cx.repo
+                    .leads
+                    .iter()
+                    .map(|l| (l.meta.id.as_str(), l.company.as_str())),
+                &name,
+            )
+            .as_slice()
+            {
+                [one] => Some(one.clone()),
+                _ => None,
+            },
+        };
+        let lead_owner = lead
+            .as_ref()
+            .and_then(|l| cx.repo.leads.iter().find(|x| &x.meta.id == l))
+            .map(|l| l.owner.value.clone());
+        match cx.resolve(row, "owner", Named::Owner) {
+            Some(o) => ops.push(set(&["owner"], Value::from(o))),
+            None if cx.text(row, "owner").is_none() => {
+                let only = (cx.config.owners.len() == 1).then(|| cx.config.owners[0].id.clone());
+                match lead_owner.or(only) {
+                    Some(o) => ops.push(set_new(&["owner"], Value::from(o))),
+                    None if !exists => cx.error(
+                        n,
+                        cx.column_name("owner"),
+                        "no owner: add a 负责人 column, or `[defaults] owner = \"…\"` in a --map file",
+                    ),
+                    None => {}
+                }
+            }
+            None => {}
+        }
+        if let Some(l) = lead {
+            let explicit = cx.text(row, "lead").is_some();
+            ops.push(if explicit {
+                set(&["lead"], Value::from(l))
+            } else {
+                set_new(&["lead"], Value::from(l))
+            });
+        }
+        if let Some((p, column)) = cx.text(row, "priority") {
+            match values::priority(&p) {
+                Ok(p) => ops.push(set(&["priority"], Value::from(p))),
+                Err(e) => cx.error(n, column, e),
+            }
+        }
+        if let Some((v, _)) = cx.text(row, "pain_points") {
+            ops.push(set(&["pain_points"], strings(&tags(&v))));
+        }
+        if let Some((v, _)) = cx.text(row, "decision_chain") {
+            ops.push(set(&["decision_chain"], strings(&values::chain(&v))));
+        }
+        if let Some((v, _)) = cx.text(row, "progress") {
+            ops.push(set(&["progress"], Value::from(v)));
+        }
+        match (cx.text(row, "decision_maker"), cx.text(row, "title")) {
+            (Some((person, _)), title) => ops.push(Op::Person {
+                name: person,
+                title: title.map(|(t, _)| t),
+            }),
+            (None, Some((_, column))) => cx.error(
+                n,
+                column,
+                "a title without a key decision maker (关键决策人)",
+            ),
+            (None, None) => {}
+        }
+        if let Some((v, _)) = cx.text(row, "risks") {
+            for note in v
+                .split([';', '；', '\n'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
+                ops.push(Op::Risk {
+                    kind: values::risk_kind(note),
+                    note: note.to_string(),
+                });
+            }
+        }
+        if cx.errors.len() > errors_before {
+            continue;
+        }
+        let rel =
+            existing_file(cx.repo, Kind::Customer, &id).unwrap_or(format!("customers/{id}.md"));
+        out.push(Planned {
+            kind: Kind::Customer,
+            title: name,
+            id,
+            rel,
+            exists,
+            ops: ops.into_iter().map(|op| (n, op)).collect(),
+        });
+    }
+    out
+}
+
+fn stages(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
+    if let Some((_, header)) = cx.layout.columns.get("days") {
+        cx.notes.push(format!(
+            "{header}: days in stage are computed from the dates, not imported"
+        ));
+    }
+    let deal_ids = ids_of(cx.repo, Kind::Deal);
+    let mut out: Vec<Planned> = Vec::new();
+    let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
+    // customer id → the deal this import creates for it
+    let mut new_deals: HashMap<String, String> = HashMap::new();
+    for row in &sheet.rows {
+        let n = row.number;
+        let errors_before = cx.errors.len();
+        let Some((name, name_column)) = cx.required(row, "customer", "the customer (客户名称)")
+        else {
+            continue;
+        };
+        let stage = cx
+            .required(row, "stage", "the stage (销售阶段)")
+            .and(cx.resolve(row, "stage", Named::Stage));
+        let entered = match cx.get(row, "entered") {
+            Some(_) => cx.date(row, "entered"),
+            None => {
+                let column = cx.column_name("entered");
+                cx.error(
+                    n,
+                    column,
+                    "missing the date the stage was entered (进入阶段时间)",
+                );
+                None
+            }
+        };
+        let customer = if cx.repo.customers.iter().any(|c| c.meta.id == name) {
+            Some(name.clone())
+        } else {
+            match match_name(
+                cx.repo
+                    .customers
+                    .iter()
+                    .map(|c| (c.meta.id.as_str(), c.name.as_str())),
+                &name,
+            )
+            .as_slice()
+            {
+                [one] => Some(one.clone()),
+                [] => {
+                    cx.error(n, &name_column, format!("unknown customer `{name}`: import it first (salesbook import customers)"));
+                    None
+                }
+                many => {
+                    cx.error(
+                        n,
+                        &name_column,
+                        format!(
+                            "`{name}` matches several customers ({}); use the customer id",
+                            many.join(", ")
+                        ),
+                    );
+                    None
+                }
+            }
+        };
+        let owner = cx.resolve(row, "owner", Named::Owner);
+        let completed = cx.date(row, "completed");
+        let (Some(customer), Some(stage), Some(entered)) = (customer, stage, entered) else {
+            continue;
+        };
+        // The deal: the `deal` column, else the customer's open deal, else `<customer>-<year>`.
+        let deal =
+            match cx.text(row, "deal") {
+                Some((d, column)) => {
+                    if !is_valid_id(&d) {
+                        cx.error(n, column, format!("`{d}` is not a valid deal id"));
+                        continue;
+                    }
+                    d
+                }
+                None => {
+                    let open: Vec<&str> = cx
+                        .repo
+                        .deals
+                        .iter()
+                        .filter(|d| {
+                            d.customer.value == customer && d.status.value == DealStatus::Open
+                        })
+                        .map(|d| d.meta.id.as_str())
+                        .collect();
+                    // A deal this import already creates for the customer.
+                    let planned = new_deals.get(&customer).cloned();
+                    match (open.as_slice(), planned) {
+                        ([one], _) => one.to_string(),
+                        ([], Some(p)) => p,
+                        ([], None) => format!("{customer}-{}", chrono::Datelike::year(&entered)),
+                        (many, _) => {
+                            cx.error(n, &name_column, format!(
+                            "{customer} has {} open deals ({}): add a 商机编号 (Deal) column",
+                            many.len(),
+                            many.join(", ")
+                        ));
+                            continue;
+                        }
+                    }
+                }
+            };
+        if let Some(first) = seen.get(&(deal.clone(), stage.clone())) {
+            let column = cx.column_name("stage");
+            cx.error(
+                n,
+                column,
+                format!("duplicate: row {first} already imports stage `{stage}` of deal {deal}"),
+            );
+            continue;
+        }
+        seen.insert((deal.clone(), stage.clone()), n);
+        let mut fields = vec![("entered", values::toml_date(entered))];
+        if let Some(c) = completed {
+            fields.push(("completed", values::toml_date(c)));
+        }
+        if let Some((a, _)) = cx.text(row, "actions") {
+            fields.push(("actions", strings(&values::list(&a, false))));
+        }
+        if let Some((o, _)) = cx.text(row, "outputs") {
+            fields.push(("outputs", strings(&values::outputs(&o))));
+        }
+        if let Some(o) = &owner {
+            fields.push(("owner", Value::from(o.as_str())));
+        }
+        if cx.errors.len() > errors_before {
+            continue;
+        }
+        let op = Op::Stage { stage, fields };
+        if let Some(p) = out.iter_mut().find(|p| p.id == deal) {
+            p.ops.push((n, op));
+            continue;
+        }
+        let exists = deal_ids.contains(&deal);
+        let mut ops = Vec::new();
+        if !exists {
+            let deal_owner = owner.clone().or_else(|| {
+                cx.repo
+                    .customers
+                    .iter()
+                    .find(|c| c.meta.id == customer)
+                    .map(|c| c.owner.value.clone())
+            });
+            ops.push((n, set_new(&["customer"], Value::from(customer.as_str()))));
+            if let Some(o) = deal_owner {
+                ops.push((n, set_new(&["owner"], Value::from(o))));
+            }
+            ops.push((n, set_new(&["status"], Value::from("open"))));
+        }
+        ops.push((n, op));
+        let rel = existing_file(cx.repo, Kind::Deal, &deal).unwrap_or(format!("deals/{deal}.toml"));
+        if !exists {
+            new_deals.insert(customer.clone(), deal.clone());
+        }
+        let title = cx
+            .repo
+            .customers
+            .iter()
+            .find(|c| c.meta.id == customer)
+            .map_or(customer, |c| c.name.clone());
+        out.push(Planned {
+            kind: Kind::Deal,
+            id: deal,
+            rel,
+            exists,
+            title,
+            ops,
+        });
+    }
+    out
+}

@@ -1,0 +1,339 @@
+//! Reading cell values: dates in the usual spreadsheet forms, lists, amounts,
+//! company sizes, priorities, and names of owners, channels and stages.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::sheet::Cell;
+use crate::model::Config;
+
+/// 2023-10-08, 2023/10/8, 2023.10.8, 2023年10月8日, with an optional time after it
+/// (ignored), or an Excel serial date (a number cell of an xlsx sheet).
+pub fn date(cell: &Cell) -> Result<NaiveDate, String> {
+    match cell {
+        Cell::Date(d) => Ok(*d),
+        Cell::Number(n) => serial_date(*n).ok_or_else(|| format!("`{n}` is not a date")),
+        Cell::Empty => Err("the date is empty".into()),
+        Cell::Text(s) => text_date(s.trim()).ok_or_else(|| {
+            format!(
+                "`{}` is not a date (write it like 2023-10-08, 2023/10/8 or 2023年10月8日)",
+                s.trim()
+            )
+        }),
+    }
+}
+
+/// Days since 1899-12-30 (Excel's 1900 date system, past its leap-year bug).
+pub fn serial_date(n: f64) -> Option<NaiveDate> {
+    if !(61.0..2_958_466.0).contains(&n) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_days(chrono::Days::new(n.floor() as u64))
+}
+
+fn text_date(s: &str) -> Option<NaiveDate> {
+    // The date part: up to a space or `T` followed by a time.
+    let date_part = s
+        .split_once([' ', 'T'])
+        .map_or(s, |(d, _)| d)
+        .trim_end_matches('日')
+        .trim();
+    let parts: Vec<&str> = date_part
+        .split(['-', '/', '.', '年', '月'])
+        .map(str::trim)
+        .collect();
+    let [y, m, d] = parts.as_slice() else {
+        return None;
+    };
+    if y.len() != 4 || m.is_empty() || d.is_empty() || m.len() > 2 || d.len() > 2 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+/// A TOML date value.
+pub fn toml_date(d: NaiveDate) -> toml_edit::Value {
+    toml_edit::Value::from(toml_edit::Datetime {
+        date: Some(toml_edit::Date {
+            year: d.year() as u16,
+            month: d.month() as u8,
+            day: d.day() as u8,
+        }),
+        time: None,
+        offset: None,
+    })
+}
+
+/// Splits a list cell on 、 , ， ; ； and line breaks (and on spaces when `spaces`).
+pub fn list(s: &str, spaces: bool) -> Vec<String> {
+    s.split(|c: char| {
+        matches!(c, '、' | ',' | '，' | ';' | '；' | '\n' | '\r') || (spaces && c.is_whitespace())
+    })
+    .map(str::trim)
+    .filter(|x| !x.is_empty())
+    .map(String::from)
+    .collect()
+}
+
+/// A decision chain: 采购+技术+副总, 采购→技术→副总, or a list.
+pub fn chain(s: &str) -> Vec<String> {
+    list(&s.replace(['+', '＋', '→', '>'], "、"), false)
+}
+
+/// Stage outputs: the titles in 《》 when there are any (text around them, such as
+/// “(金额50万)”, is a note and left out), else a list.
+pub fn outputs(s: &str) -> Vec<String> {
+    let mut titles = Vec::new();
+    let mut rest = s;
+    while let Some(open) = rest.find('《') {
+        let after = &rest[open + '《'.len_utf8()..];
+        let Some(close) = after.find('》') else {
+            break;
+        };
+        let title = after[..close].trim();
+        if !title.is_empty() {
+            titles.push(title.to_string());
+        }
+        rest = &after[close + '》'.len_utf8()..];
+    }
+    if titles.is_empty() {
+        list(s, false)
+    } else {
+        titles
+    }
+}
+
+/// A number: `1,200`, `1.5亿`, `300万`, `500人`, `2000 元`.
+pub fn amount(s: &str) -> Option<f64> {
+    let mut t: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, ',' | '，' | '_'))
+        .collect();
+    for suffix in ["人", "元", "¥", "￥"] {
+        t = t
+            .trim_end_matches(suffix)
+            .trim_start_matches(suffix)
+            .to_string();
+    }
+    let (num, factor) = if let Some(n) = t.strip_suffix("千万") {
+        (n, 1e7)
+    } else if let Some(n) = t.strip_suffix("亿") {
+        (n, 1e8)
+    } else if let Some(n) = t.strip_suffix("万") {
+        (n, 1e4)
+    } else {
+        (t.as_str(), 1.0)
+    };
+    let n: f64 = num.parse().ok()?;
+    (n.is_finite() && n >= 0.0).then(|| (n * factor * 100.0).round() / 100.0)
+}
+
+/// 企业规模: `1亿/500人` → (revenue, employees); one part alone is employees when it
+/// ends in 人, else revenue.
+pub fn company_size(s: &str) -> Result<(Option<f64>, Option<f64>), String> {
+    let bad = || format!("`{s}` is not a company size like 1亿/500人");
+    let parts: Vec<&str> = s.split(['/', '／']).map(str::trim).collect();
+    match parts.as_slice() {
+        [one] if one.ends_with('人') => Ok((None, Some(amount(one).ok_or_else(bad)?))),
+        [one] => Ok((Some(amount(one).ok_or_else(bad)?), None)),
+        [r, e] => {
+            let r = (!r.is_empty())
+                .then(|| amount(r).ok_or_else(bad))
+                .transpose()?;
+            let e = (!e.is_empty())
+                .then(|| amount(e).ok_or_else(bad))
+                .transpose()?;
+            Ok((r, e))
+        }
+        _ => Err(bad()),
+    }
+}
+
+/// 高/中/低 or high/medium/low.
+pub fn priority(s: &str) -> Result<&'static str, String> {
+    match s.trim().to_lowercase().as_str() {
+        "高" | "high" | "h" => Ok("high"),
+        "中" | "medium" | "m" | "mid" => Ok("medium"),
+        "低" | "low" | "l" => Ok("low"),
+        _ => Err(format!(
+            "`{s}` is not a priority: use 高/中/低 or high/medium/low"
+        )),
+    }
+}
+
+/// 新 / 已触达 / 待培育 / 已转化 / 无效线索, or the status ids.
+pub fn lead_status(s: &str) -> Result<&'static str, String> {
+    let t = s.trim().to_lowercase();
+    let id = match t.as_str() {
+        "新" | "新线索" | "new" => "new",
+        "已触达" | "contacted" => "contacted",
+        "待培育" | "培育中" | "nurturing" => "nurturing",
+        "已转化" | "converted" => "converted",
+        "无效" | "无效线索" | "invalid" => "invalid",
+        _ => {
+            return Err(format!(
+                "`{s}` is not a lead status: use 新/已触达/待培育/已转化/无效线索 or new/contacted/nurturing/converted/invalid"
+            ));
+        }
+    };
+    Ok(id)
+}
+
+/// A risk note's kind, guessed from its words; `other` when nothing fits.
+pub fn risk_kind(note: &str) -> &'static str {
+    let n = note.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| n.contains(w));
+    if has(&["竞品", "竞争", "对手", "compet"]) {
+        "competition"
+    } else if has(&["预算", "资金", "价格", "budget"]) {
+        "budget"
+    } else if has(&["时间", "周期", "延期", "进度", "timing", "delay"]) {
+        "timing"
+    } else if has(&["技术", "兼容", "集成", "technical"]) {
+        "technical"
+    } else {
+        "other"
+    }
+}
+
+/// What a name column can name.
+#[derive(Debug, Clone, Copy)]
+pub enum Named {
+    Owner,
+    Channel,
+    Stage,
+}
+
+/// Resolves an id or a name (any case) to the id in the configuration.
+pub fn resolve(config: &Config, what: Named, s: &str) -> Result<String, String> {
+    let s = s.trim();
+    let low = s.to_lowercase();
+    let candidates: Vec<(&str, Vec<&str>)> = match what {
+        Named::Owner => config
+            .owners
+            .iter()
+            .map(|o| (o.id.as_str(), vec![o.name.as_str()]))
+            .collect(),
+        Named::Channel => config
+            .channels
+            .iter()
+            .map(|c| (c.id.as_str(), vec![c.name.as_str()]))
+            .collect(),
+        Named::Stage => config
+            .stages
+            .iter()
+            .map(|st| {
+                let mut names = vec![st.name.as_str()];
+                names.extend(st.name_en.as_deref());
+                (st.id.as_str(), names)
+            })
+            .collect(),
+    };
+    let exact = candidates
+        .iter()
+        .find(|(id, names)| *id == s || names.contains(&s));
+    let loose = || {
+        candidates.iter().find(|(id, names)| {
+            id.to_lowercase() == low || names.iter().any(|n| n.to_lowercase() == low)
+        })
+    };
+    if let Some((id, _)) = exact.or_else(loose) {
+        return Ok(id.to_string());
+    }
+    let (noun, file_key) = match what {
+        Named::Owner => ("owner", "[[owners]]"),
+        Named::Channel => ("channel", "[[channels]]"),
+        Named::Stage => ("stage", "[[stages]]"),
+    };
+    let known: Vec<String> = candidates
+        .iter()
+        .map(|(id, names)| format!("{} ({id})", names[0]))
+        .collect();
+    Err(format!(
+        "unknown {noun} `{s}`: pipeline.toml {file_key} has {}",
+        known.join(", ")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn dates_in_spreadsheet_forms() {
+        let t = |s: &str| date(&Cell::Text(s.into()));
+        assert_eq!(t("2023-10-08"), Ok(d(2023, 10, 8)));
+        assert_eq!(t("2023/10/8"), Ok(d(2023, 10, 8)));
+        assert_eq!(t("2023.10.8"), Ok(d(2023, 10, 8)));
+        assert_eq!(t("2023年10月8日"), Ok(d(2023, 10, 8)));
+        assert_eq!(t("2018-02-26 19:58:54"), Ok(d(2018, 2, 26)));
+        assert_eq!(t("2023-10-08T09:30:00"), Ok(d(2023, 10, 8)));
+        assert!(t("2023-13-01").is_err());
+        assert!(t("10/8/2023").is_err());
+        assert!(t("下周").is_err());
+        assert_eq!(date(&Cell::Number(45207.0)), Ok(d(2023, 10, 8)));
+        assert_eq!(date(&Cell::Number(45207.75)), Ok(d(2023, 10, 8)));
+    }
+
+    #[test]
+    fn lists_sizes_and_outputs() {
+        assert_eq!(list("人工成本高,效率低", false), ["人工成本高", "效率低"]);
+        assert_eq!(list("a、b，c；d; e", false), ["a", "b", "c", "d", "e"]);
+        assert_eq!(list("a b", true), ["a", "b"]);
+        assert_eq!(chain("采购+技术+副总"), ["采购", "技术", "副总"]);
+        assert_eq!(company_size("1亿/500人"), Ok((Some(1e8), Some(500.0))));
+        assert_eq!(company_size("5亿/2000人"), Ok((Some(5e8), Some(2000.0))));
+        assert_eq!(
+            company_size("100,000,000 / 500"),
+            Ok((Some(1e8), Some(500.0)))
+        );
+        assert_eq!(company_size("300万"), Ok((Some(3e6), None)));
+        assert_eq!(company_size("500人"), Ok((None, Some(500.0))));
+        assert!(company_size("很大").is_err());
+        assert_eq!(outputs("《销售合同》(金额50万)"), ["销售合同"]);
+        assert_eq!(
+            outputs("《谈判记录表》《销售合同》"),
+            ["谈判记录表", "销售合同"]
+        );
+        assert_eq!(outputs("a; b"), ["a", "b"]);
+        assert_eq!(priority("高"), Ok("high"));
+        assert_eq!(priority("Low"), Ok("low"));
+        assert!(priority("urgent").is_err());
+        assert_eq!(risk_kind("竞品价格优势"), "competition");
+        assert_eq!(risk_kind("预算未最终批复"), "budget");
+    }
+
+    #[test]
+    fn names_resolve_to_ids() {
+        let mut config = Config::default();
+        config.owners.push(crate::model::Owner {
+            id: "lisi".into(),
+            span: 0..0,
+            name: "李四".into(),
+            region: None,
+            team: None,
+        });
+        assert_eq!(resolve(&config, Named::Owner, "李四"), Ok("lisi".into()));
+        assert_eq!(resolve(&config, Named::Owner, "LiSi"), Ok("lisi".into()));
+        assert_eq!(
+            resolve(&config, Named::Channel, "行业展会"),
+            Ok("trade_show".into())
+        );
+        assert_eq!(
+            resolve(&config, Named::Stage, "方案制定与呈现"),
+            Ok("proposal".into())
+        );
+        assert_eq!(
+            resolve(&config, Named::Stage, "Negotiation & closing"),
+            Ok("negotiation".into())
+        );
+        let e = resolve(&config, Named::Channel, "展销会").unwrap_err();
+        assert!(
+            e.contains("unknown channel `展销会`") && e.contains("行业展会 (trade_show)"),
+            "{e}"
+        );
+    }
+}
