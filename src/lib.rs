@@ -16,6 +16,7 @@ pub mod import;
 pub mod load;
 pub mod metrics;
 pub mod model;
+pub mod names;
 pub mod personal;
 pub mod report;
 #[cfg(feature = "serve")]

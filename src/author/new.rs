@@ -14,6 +14,7 @@ use super::{ids, resolve};
 use crate::diagnostic::{Severity, render_human};
 use crate::load::Kind;
 use crate::model::{Index, Repo, YearMonth};
+use crate::names;
 
 #[derive(Args, Debug, Clone)]
 pub struct NewArgs {
@@ -406,8 +407,8 @@ fn lead(
     let config = repo.config();
     // Both names are checked before reporting, so one run shows every mistake.
     let (source, owner) = match (
-        resolve::channel(config, &a.source),
-        resolve::owner(config, &a.owner),
+        names::channel(config, &a.source),
+        names::owner(config, &a.owner),
     ) {
         (Ok(s), Ok(o)) => (s, o),
         (Err(e), Ok(_)) | (Ok(_), Err(e)) => return Err(e),
@@ -482,12 +483,12 @@ fn customer(repo: &Repo, a: &CustomerArgs) -> Result<Draft, String> {
         (None, None) => return Err("give the customer's name with --name (or --lead)".into()),
     };
     let owner = match (&a.owner, lead) {
-        (Some(o), _) => resolve::owner(config, o)?,
+        (Some(o), _) => names::owner(config, o)?,
         (None, Some(l)) => l.owner.value.clone(),
         (None, None) => {
             return Err(format!(
                 "give the owner with --owner; the choices are: {}",
-                resolve::owner_choices(config)
+                names::owner_choices(config)
             ));
         }
     };
@@ -560,7 +561,7 @@ fn deal(repo: &Repo, a: &DealArgs, date: NaiveDate) -> Result<Draft, String> {
         .find(|c| c.meta.id == customer_id)
         .ok_or_else(|| format!("customer `{customer_id}` could not be read"))?;
     let owner = match &a.owner {
-        Some(o) => resolve::owner(config, o)?,
+        Some(o) => names::owner(config, o)?,
         None => customer.owner.value.clone(),
     };
     let lead = a
@@ -569,7 +570,7 @@ fn deal(repo: &Repo, a: &DealArgs, date: NaiveDate) -> Result<Draft, String> {
         .map(|l| resolve::lead(repo, l))
         .transpose()?;
     let stage_id = match &a.stage {
-        Some(s) => Some(resolve::stage(config, s)?),
+        Some(s) => Some(names::stage(config, s)?),
         None => config
             .stages
             .iter()
@@ -619,14 +620,14 @@ fn case(repo: &Repo, a: &CaseArgs, date: NaiveDate) -> Result<Draft, String> {
         None => None,
     };
     let author = match (&a.author, deal) {
-        (Some(o), _) => Some(resolve::owner(config, o)?),
+        (Some(o), _) => Some(names::owner(config, o)?),
         (None, Some(d)) => Some(d.owner.value.clone()),
         (None, None) => None,
     };
     let stage = a
         .stage
         .as_deref()
-        .map(|s| resolve::stage(config, s))
+        .map(|s| names::stage(config, s))
         .transpose()?;
     let existing = existing_ids(repo, Kind::Case);
     let outcome = if a.result == "success" { "win" } else { "loss" };

@@ -9,10 +9,11 @@ use toml_edit::Value;
 use super::columns::{Layout, MapFile};
 use super::edit::{Op, number, strings};
 use super::sheet::{Cell, Row, Sheet};
-use super::values::{self, Named};
+use super::values;
 use super::{RowError, Table};
 use crate::load::{Kind, is_valid_id};
 use crate::model::{Config, DealStatus, Repo};
+use crate::names::{self, Named};
 
 /// One record file the import writes into.
 #[derive(Debug)]
@@ -120,7 +121,7 @@ impl Cx<'_> {
 
     fn resolve(&mut self, row: &Row, key: &str, what: Named) -> Option<String> {
         let (text, column) = self.text(row, key)?;
-        match values::resolve(self.config, what, &text) {
+        match names::resolve(self.config, what, &text) {
             Ok(id) => Some(id),
             Err(e) => {
                 self.error(row.number, column, e);

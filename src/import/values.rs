@@ -4,7 +4,6 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::sheet::Cell;
-use crate::model::Config;
 
 /// 2023-10-08, 2023/10/8, 2023.10.8, 2023年10月8日, with an optional time after it
 /// (ignored), or an Excel serial date (a number cell of an xlsx sheet).
@@ -195,65 +194,6 @@ pub fn risk_kind(note: &str) -> &'static str {
     }
 }
 
-/// What a name column can name.
-#[derive(Debug, Clone, Copy)]
-pub enum Named {
-    Owner,
-    Channel,
-    Stage,
-}
-
-/// Resolves an id or a name (any case) to the id in the configuration.
-pub fn resolve(config: &Config, what: Named, s: &str) -> Result<String, String> {
-    let s = s.trim();
-    let low = s.to_lowercase();
-    let candidates: Vec<(&str, Vec<&str>)> = match what {
-        Named::Owner => config
-            .owners
-            .iter()
-            .map(|o| (o.id.as_str(), vec![o.name.as_str()]))
-            .collect(),
-        Named::Channel => config
-            .channels
-            .iter()
-            .map(|c| (c.id.as_str(), vec![c.name.as_str()]))
-            .collect(),
-        Named::Stage => config
-            .stages
-            .iter()
-            .map(|st| {
-                let mut names = vec![st.name.as_str()];
-                names.extend(st.name_en.as_deref());
-                (st.id.as_str(), names)
-            })
-            .collect(),
-    };
-    let exact = candidates
-        .iter()
-        .find(|(id, names)| *id == s || names.contains(&s));
-    let loose = || {
-        candidates.iter().find(|(id, names)| {
-            id.to_lowercase() == low || names.iter().any(|n| n.to_lowercase() == low)
-        })
-    };
-    if let Some((id, _)) = exact.or_else(loose) {
-        return Ok(id.to_string());
-    }
-    let (noun, file_key) = match what {
-        Named::Owner => ("owner", "[[owners]]"),
-        Named::Channel => ("channel", "[[channels]]"),
-        Named::Stage => ("stage", "[[stages]]"),
-    };
-    let known: Vec<String> = candidates
-        .iter()
-        .map(|(id, names)| format!("{} ({id})", names[0]))
-        .collect();
-    Err(format!(
-        "unknown {noun} `{s}`: pipeline.toml {file_key} has {}",
-        known.join(", ")
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,36 +244,5 @@ mod tests {
         assert!(priority("urgent").is_err());
         assert_eq!(risk_kind("竞品价格优势"), "competition");
         assert_eq!(risk_kind("预算未最终批复"), "budget");
-    }
-
-    #[test]
-    fn names_resolve_to_ids() {
-        let mut config = Config::default();
-        config.owners.push(crate::model::Owner {
-            id: "lisi".into(),
-            span: 0..0,
-            name: "李四".into(),
-            region: None,
-            team: None,
-        });
-        assert_eq!(resolve(&config, Named::Owner, "李四"), Ok("lisi".into()));
-        assert_eq!(resolve(&config, Named::Owner, "LiSi"), Ok("lisi".into()));
-        assert_eq!(
-            resolve(&config, Named::Channel, "行业展会"),
-            Ok("trade_show".into())
-        );
-        assert_eq!(
-            resolve(&config, Named::Stage, "方案制定与呈现"),
-            Ok("proposal".into())
-        );
-        assert_eq!(
-            resolve(&config, Named::Stage, "Negotiation & closing"),
-            Ok("negotiation".into())
-        );
-        let e = resolve(&config, Named::Channel, "展销会").unwrap_err();
-        assert!(
-            e.contains("unknown channel `展销会`") && e.contains("行业展会 (trade_show)"),
-            "{e}"
-        );
     }
 }

@@ -215,10 +215,15 @@ pub fn error_page(failure: &Failure, head: &str) -> String {
             .as_ref()
             .map(|c| format!("<code>{}</code> ", escape(c)))
             .unwrap_or_default();
-        items.push_str(&format!(
-            "<p class=\"msg\">{code}{}</p>",
-            escape(&p.message)
-        ));
+        if p.detail.is_none() && p.message.contains('\n') {
+            // Template errors come with their own snippet.
+            items.push_str(&format!("<pre>{code}{}</pre>", escape(&p.message)));
+        } else {
+            items.push_str(&format!(
+                "<p class=\"msg\">{code}{}</p>",
+                escape(&p.message)
+            ));
+        }
         if let Some(d) = &p.detail {
             items.push_str(&format!("<pre>{}</pre>", escape(d)));
         }
