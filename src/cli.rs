@@ -32,8 +32,12 @@ pub struct Cli {
 /// Options every command accepts, before or after the command name.
 #[derive(Args, Debug, Clone)]
 pub struct Global {
-    /// The data folder (the one holding pipeline.toml)
-    #[arg(long, global = true, value_name = "DIR", default_value = "data")]
+    /// The data folder, holding pipeline.toml [default: `data`, or `.` when the
+    /// current folder holds pipeline.toml and has no `data` folder]
+    #[arg(long = "data", global = true, value_name = "DIR")]
+    data_arg: Option<PathBuf>,
+    /// The data folder in effect (see [`default_data_dir`]).
+    #[arg(skip)]
     pub data: PathBuf,
     /// Report date (YYYY-MM-DD); default: `as_of` in pipeline.toml, else today
     #[arg(long, global = true, value_name = "DATE", value_parser = parse_date)]
@@ -165,6 +169,17 @@ fn parse_month(s: &str) -> Result<YearMonth, String> {
     YearMonth::parse(s).ok_or_else(|| format!("`{s}` is not a month like 2023-10"))
 }
 
+/// `data` — unless there is no such folder and the current folder is itself a
+/// data repository (as `salesbook init .` makes it), then `.`.
+fn default_data_dir() -> PathBuf {
+    let data = PathBuf::from("data");
+    if !data.is_dir() && std::path::Path::new(crate::load::CONFIG_FILE).is_file() {
+        PathBuf::from(".")
+    } else {
+        data
+    }
+}
+
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|_| format!("`{s}` is not a date like 2023-10-31"))
@@ -172,13 +187,14 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
 
 /// Parses the arguments, runs the command and returns the exit code.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    let mut cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
         }
     };
+    cli.global.data = cli.global.data_arg.take().unwrap_or_else(default_data_dir);
     let global = &cli.global;
     let allowed: &[Format] = match cli.command {
         Command::Check => &[Format::Human, Format::Json],

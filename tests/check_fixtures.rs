@@ -628,3 +628,30 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn the_current_folder_is_the_data_folder_when_it_holds_pipeline_toml() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/valid");
+    let out = Command::cargo_bin("salesbook")
+        .unwrap()
+        .current_dir(&dir)
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Elsewhere, without --data, `data` is still the default (and missing here).
+    let empty = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("salesbook")
+        .unwrap()
+        .current_dir(empty.path())
+        .arg("check")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("data folder `data` does not exist"));
+}
