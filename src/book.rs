@@ -17,6 +17,11 @@ pub struct Book {
     pub diagnostics: Diagnostics,
     /// How long each phase took, in order.
     pub timings: Vec<(&'static str, Duration)>,
+    /// Entry lags and last changes from git; `None` when the data folder is
+    /// not in a git repository (or git is missing, or the clone is shallow).
+    pub git: Option<crate::git::Timeliness>,
+    /// Notes for stderr that are not diagnostics (e.g. why git was skipped).
+    pub notes: Vec<String>,
 }
 
 impl Book {
@@ -38,9 +43,26 @@ impl Book {
                 .with_timezone(&team.timezone)
                 .date_naive()
         });
+        let mut notes = Vec::new();
+        // One `git log` pass over the data folder, parsed once.
+        let git = match crate::git::read(dir) {
+            Ok(history) => Some(crate::git::timeliness(
+                history,
+                &repo,
+                &crate::metrics::AsOf::new(date, team.timezone),
+            )),
+            Err(note) => {
+                notes.push(note);
+                None
+            }
+        };
+        lap("git");
         let metrics = Metrics::compute(&repo, &index, date);
         lap("metrics");
         diagnostics.extend(crate::check::check(&repo, &index, &metrics).0);
+        if let Some(t) = &git {
+            crate::check::timeliness(&repo, t, &mut diagnostics);
+        }
         diagnostics.sort(&repo.sources);
         lap("check");
         Ok(Book {
@@ -49,6 +71,8 @@ impl Book {
             metrics,
             diagnostics,
             timings,
+            git,
+            notes,
         })
     }
 }

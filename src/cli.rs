@@ -330,6 +330,11 @@ fn load(global: &Global) -> Result<Book, i32> {
     if global.strict {
         book.diagnostics.make_strict();
     }
+    if !global.quiet {
+        for note in &book.notes {
+            eprintln!("note: {note}");
+        }
+    }
     if global.timings {
         for (phase, took) in &book.timings {
             eprintln!("timing: {phase:<8} {:>8.2} ms", took.as_secs_f64() * 1000.0);

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod export;
 pub mod format;
+pub mod git;
 pub mod import;
 pub mod load;
 pub mod metrics;

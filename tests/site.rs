@@ -492,7 +492,8 @@ fn quality_page_groups_warnings_by_owner() {
     // LX203 is 李四's lead; its first contact missed the SLA.
     let rows = section_rows(&html, "按负责人 · 李四");
     position(&rows, &["sla-first-contact", "leads/LX203.toml:12"]);
-    assert!(html.contains(r##"href="../leads/index.html#lead-LX203""##));
+    // LX203 was acquired 2023-10-23: its row is on the register's October page.
+    assert!(html.contains(r##"href="../leads/2023-10/index.html#lead-LX203""##));
     // Still grouped by rule too.
     let rows = section_rows(&html, "按规则 · sla-first-contact");
     position(&rows, &["leads/LX203.toml:12"]);
@@ -503,16 +504,26 @@ fn lead_register_is_grouped_by_month() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
     assert!(build(&sample(), &out, &[]).status.success());
-    let html = read(&out.join("leads/index.html"));
-    let heading = html.find("<h2>2023-10 (").expect("2023-10 heading");
-    let lx001 = html.find(r#"id="lead-LX001""#).expect("LX001 row");
-    let september = html.find("<h2>2023-09 (").expect("2023-09 heading");
-    assert!(heading < lx001 && lx001 < september);
+    // The index lists the months, newest first, with their lead counts.
+    let index = read(&out.join("leads/index.html"));
+    let october = index
+        .find(r#"href="../leads/2023-10/index.html""#)
+        .expect("2023-10 link");
+    let september = index
+        .find(r#"href="../leads/2023-09/index.html""#)
+        .expect("2023-09 link");
+    assert!(october < september);
+    // Each month has its page: October holds LX001 and links to September.
+    let html = read(&out.join("leads/2023-10/index.html"));
+    assert!(html.contains("<h2>2023-10 (25)"), "October has 25 leads");
+    assert!(html.contains(r#"href="../../leads/2023-09/index.html""#));
     let rows = section_rows(&html, "2023-10 (");
     let row = &rows[position(&rows, &["LX001"])];
     for cell in ["2023-10-08", "高", "已转化", "达标"] {
         assert!(row.iter().any(|c| c == cell), "{cell} in {row:?}");
     }
+    let september_page = read(&out.join("leads/2023-09/index.html"));
+    assert!(!september_page.contains(r#"id="lead-LX001""#));
 }
 
 #[test]

@@ -8,6 +8,9 @@ mod events;
 mod facts;
 mod ids;
 mod records;
+mod timeliness;
+
+pub use timeliness::check as timeliness;
 
 use crate::metrics::Metrics;
 

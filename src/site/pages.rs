@@ -279,6 +279,41 @@ impl<'a> Site<'a> {
     fn markdown(&self, s: &str) -> String {
         markdown::render(&self.text(s))
     }
+    /// A record page's "last changed <date> by <author>" item, from git; none
+    /// outside a repository or for the shared audience.
+    fn last_changed(&self, file: crate::source::FileId) -> Option<(String, Cell)> {
+        let git = self.book.git.as_ref().filter(|_| self.anon.is_none())?;
+        let tz = self.repo.config().team.timezone;
+        let value = match git.last_change(self.repo.sources.get(file)) {
+            Some(c) => self
+                .s("last_changed_by")
+                .replace("{date}", &crate::git::local_minute(c.instant(), tz))
+                .replace("{author}", &c.author),
+            None => self.s("not_committed"),
+        };
+        Some((self.s("last_changed"), txt(value)))
+    }
+    /// An owner scorecard's entry lags, from git.
+    fn timeliness(&self, owner: &str) -> Option<Section> {
+        let git = self.book.git.as_ref()?;
+        let o = git.by_owner.iter().find(|o| o.owner == owner)?;
+        let late = match o.late_share() {
+            Some(r) => format!("{} ({} / {})", percent(r), o.late, o.recorded),
+            None => NULL.into(),
+        };
+        Some(kv(
+            self.s("timeliness"),
+            vec![
+                (
+                    self.s("median_lag"),
+                    txt(o.median_hours.map_or(NULL.into(), |h| format!("{h:.1}"))),
+                ),
+                (self.s("late_share"), txt(late)),
+                (self.s("not_yet_recorded"), txt(o.uncommitted.to_string())),
+                (self.s("backfilled"), txt(o.backfilled.to_string())),
+            ],
+        ))
+    }
 
     fn root_for(&self, rel: &str) -> String {
         match &self.opts.base_url {
@@ -403,6 +438,23 @@ impl<'a> Site<'a> {
     fn month_href(m: YearMonth) -> String {
         format!("@/months/{m}/index.html")
     }
+
+    /// A lead's row in the register: the page of its acquisition month.
+    fn lead_href(l: &crate::model::Lead) -> String {
+        format!(
+            "@/leads/{}/index.html#lead-{}",
+            YearMonth::of(l.acquired.value),
+            encode(&l.meta.id)
+        )
+    }
+
+    /// [`Self::lead_href`] by id; the register's index for an unknown lead.
+    fn lead_href_by_id(&self, id: &str) -> String {
+        self.book.index.leads.get(id).map_or_else(
+            || "@/leads/index.html".into(),
+            |&i| Self::lead_href(&self.repo.leads[i]),
+        )
+    }
 }
 
 pub fn write_all(
@@ -504,10 +556,7 @@ impl Site<'_> {
                 && o.status.is_miss()
             {
                 rows.push(vec![
-                    link(
-                        l.meta.id.clone(),
-                        format!("@/leads/index.html#lead-{}", encode(&l.meta.id)),
-                    ),
+                    link(l.meta.id.clone(), Self::lead_href(l)),
                     txt(self.text(&l.company)),
                     self.owner(&l.owner),
                     txt(self.s(o.status.as_str())),
@@ -859,6 +908,9 @@ impl Site<'_> {
         )
     }
 
+    /// The lead register (table 1): one page per acquisition month, newest first,
+    /// so no page holds years of leads; the index lists the months and the channel
+    /// report.
     fn leads(&self) -> Result<(), BuildError> {
         let m = &self.book.metrics;
         let config = self.repo.config();
@@ -872,41 +924,20 @@ impl Site<'_> {
                 .cmp(&a.acquired.value)
                 .then(a.meta.id.cmp(&b.meta.id))
         });
+        let mut by_month: Vec<(YearMonth, Vec<usize>)> = Vec::new();
+        for i in leads {
+            let ym = YearMonth::of(self.repo.leads[i].acquired.value);
+            match by_month.last_mut() {
+                Some((m, ids)) if *m == ym => ids.push(i),
+                _ => by_month.push((ym, vec![i])),
+            }
+        }
         // Which customer each lead became, found once rather than per lead.
         let customer_of: HashMap<&str, &crate::model::Customer> = self
             .repo
             .customers
             .iter()
             .filter_map(|c| Some((c.lead.as_ref()?.value.as_str(), c)))
-            .collect();
-        let rows: Vec<(YearMonth, Vec<Cell>)> = leads
-            .iter()
-            .map(|&i| {
-                let l = &self.repo.leads[i];
-                let lm = &m.leads[i];
-                let mut id = txt(l.meta.id.clone());
-                id.id = format!("lead-{}", encode(&l.meta.id));
-                let customer = customer_of.get(l.meta.id.as_str());
-                let row = vec![
-                    id,
-                    txt(config.channel_name(&l.source)),
-                    txt(l.acquired.value.to_string()),
-                    customer.map_or(txt(l.company.clone()), |c| self.customer(&c.meta.id)),
-                    txt(l.industry.clone()),
-                    txt(l.contact.name.clone()),
-                    txt(l.contact.title.clone()),
-                    txt(self.contact(l.contact.phone.as_ref(), false)),
-                    txt(l.needs.join("、")),
-                    self.owner(&l.owner),
-                    txt(self.grade(lm.grade)),
-                    txt(self.label("lead", l.status.as_str())),
-                    txt(lm
-                        .first_contact
-                        .as_ref()
-                        .map_or(NULL.into(), |o| self.s(o.status.as_str()))),
-                ];
-                (YearMonth::of(l.acquired.value), row)
-            })
             .collect();
         let headers = [
             "id",
@@ -926,24 +957,80 @@ impl Site<'_> {
         .iter()
         .map(|k| self.s(k))
         .collect::<Vec<_>>();
-        // The register by acquisition month, newest first (the leads are sorted so).
-        let mut by_month: Vec<(YearMonth, Vec<Vec<Cell>>)> = Vec::new();
-        for (ym, row) in rows {
-            match by_month.last_mut() {
-                Some((m, rows)) if *m == ym => rows.push(row),
-                _ => by_month.push((ym, vec![row])),
-            }
-        }
-        let mut secs: Vec<Section> = by_month
-            .into_iter()
-            .map(|(ym, rows)| Section {
-                id: format!("month-{ym}"),
-                ..table(format!("{ym} ({})", rows.len()), headers.clone(), rows)
+        let row = |i: usize| {
+            let l = &self.repo.leads[i];
+            let lm = &m.leads[i];
+            let mut id = txt(l.meta.id.clone());
+            id.id = format!("lead-{}", encode(&l.meta.id));
+            let customer = customer_of.get(l.meta.id.as_str());
+            vec![
+                id,
+                txt(config.channel_name(&l.source)),
+                txt(l.acquired.value.to_string()),
+                customer.map_or(txt(l.company.clone()), |c| self.customer(&c.meta.id)),
+                txt(l.industry.clone()),
+                txt(l.contact.name.clone()),
+                txt(l.contact.title.clone()),
+                txt(self.contact(l.contact.phone.as_ref(), false)),
+                txt(l.needs.join("、")),
+                self.owner(&l.owner),
+                txt(self.grade(lm.grade)),
+                txt(self.label("lead", l.status.as_str())),
+                txt(lm
+                    .first_contact
+                    .as_ref()
+                    .map_or(NULL.into(), |o| self.s(o.status.as_str()))),
+            ]
+        };
+        let month_href = |ym: YearMonth| format!("@/leads/{ym}/index.html");
+        by_month
+            .par_iter()
+            .enumerate()
+            .try_for_each(|(k, (ym, ids))| {
+                let mut secs = vec![Section {
+                    id: format!("month-{ym}"),
+                    ..table(
+                        format!("{ym} ({})", ids.len()),
+                        headers.clone(),
+                        ids.iter().map(|&i| row(i)).collect(),
+                    )
+                }];
+                // The older and the newer month with leads (the list is newest first).
+                let older = by_month
+                    .get(k + 1)
+                    .map(|(p, _)| link(format!("← {} {p}", self.s("prev")), month_href(*p)));
+                let newer = k.checked_sub(1).map(|n| {
+                    let (n, _) = &by_month[n];
+                    link(format!("{} {n} →", self.s("next")), month_href(*n))
+                });
+                let around: Vec<Cell> = older.into_iter().chain(newer).collect();
+                if !around.is_empty() {
+                    secs.push(list("", around));
+                }
+                self.page(
+                    &format!("leads/{ym}/index.html"),
+                    "leads.html",
+                    "nav_leads",
+                    format!("{} {ym}", self.s("lead_register")),
+                    vec![link(self.s("lead_register"), "@/leads/index.html")],
+                    secs,
+                    vec![],
+                )
+            })?;
+        let month_rows = by_month
+            .iter()
+            .map(|(ym, ids)| {
+                vec![
+                    link(ym.to_string(), month_href(*ym)),
+                    num(ids.len().to_string()),
+                ]
             })
             .collect();
-        if secs.is_empty() {
-            secs.push(table("", headers, vec![]));
-        }
+        let mut secs = vec![table(
+            self.s("month"),
+            vec![self.s("month"), self.s("nav_leads")],
+            month_rows,
+        )];
         if let Some(b) = m.breakdown(Dimension::Channel) {
             let team = &config.team;
             let defs: Vec<_> = ["new_leads", "lead_conversion_rate", "deals_won", "revenue"]
@@ -1019,10 +1106,7 @@ impl Site<'_> {
                 if let Some(l) = &c.lead {
                     profile.push((
                         self.s("lead"),
-                        link(
-                            l.value.clone(),
-                            format!("@/leads/index.html#lead-{}", encode(l)),
-                        ),
+                        link(l.value.clone(), self.lead_href_by_id(l)),
                     ));
                 }
                 profile.extend([
@@ -1040,6 +1124,7 @@ impl Site<'_> {
                 for (k, v) in &c.extra {
                     profile.push((k.clone(), txt(extra_value(v))));
                 }
+                profile.extend(self.last_changed(c.meta.file));
                 let mut secs = vec![kv(self.s("profile"), profile)];
                 let rows = c
                     .decision_makers
@@ -1161,10 +1246,7 @@ impl Site<'_> {
             }
             let id = &l.meta.id;
             let record = if safe_id(id) {
-                link(
-                    id.clone(),
-                    format!("@/leads/index.html#lead-{}", encode(id)),
-                )
+                link(id.clone(), self.lead_href_by_id(id))
             } else {
                 txt(id.clone())
             };
@@ -1308,6 +1390,7 @@ impl Site<'_> {
                 for (k, v) in &d.extra {
                     info.push((k.clone(), txt(extra_value(v))));
                 }
+                info.extend(self.last_changed(d.meta.file));
                 let mut secs = vec![kv("", info)];
                 let rows = dm
                     .history
@@ -1491,6 +1574,7 @@ impl Site<'_> {
                     ],
                 ));
             }
+            secs.extend(self.timeliness(&o.id));
             let rows = self
                 .repo
                 .deals
@@ -1545,10 +1629,7 @@ impl Site<'_> {
         let mut h = HashMap::new();
         let r = self.repo;
         for l in &r.leads {
-            h.insert(
-                l.meta.file,
-                format!("@/leads/index.html#lead-{}", encode(&l.meta.id)),
-            );
+            h.insert(l.meta.file, Self::lead_href(l));
         }
         for c in r.customers.iter().filter(|c| safe_id(&c.meta.id)) {
             h.insert(
@@ -1785,6 +1866,7 @@ impl Site<'_> {
                 .filter(|t| safe_id(t))
                 .map(|t| link(self.text(t), tag_href(t)))
                 .collect();
+            info.extend(self.last_changed(c.meta.file));
             let mut secs = vec![kv("", info)];
             if !tag_cells.is_empty() {
                 secs.push(list(self.s("tags"), tag_cells));
