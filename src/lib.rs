@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod export;
 pub mod format;
 pub mod git;
+pub mod ids;
 pub mod import;
 pub mod load;
 pub mod metrics;

@@ -7,7 +7,6 @@
 //! - `ids.rs` — choosing a free id: lead numbering, slugs, numbered fallbacks.
 //! - `resolve.rs` — names accepted where ids are (owners, channels, stages, customers).
 
-pub mod ids;
 pub mod init;
 pub mod new;
 pub mod render;

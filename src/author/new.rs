@@ -10,8 +10,9 @@ use chrono::{NaiveDate, NaiveDateTime, Timelike};
 use clap::{Args, Subcommand};
 
 use super::render::{self, CaseText, CustomerText, DealText, LeadText, MonthText};
-use super::{ids, resolve};
+use super::resolve;
 use crate::diagnostic::{Severity, render_human};
+use crate::ids;
 use crate::load::Kind;
 use crate::model::{Index, Repo, YearMonth};
 use crate::names;

@@ -11,6 +11,7 @@ use super::edit::{Op, number, strings};
 use super::sheet::{Cell, Row, Sheet};
 use super::values;
 use super::{RowError, Table};
+use crate::ids::Numbering;
 use crate::load::{Kind, is_valid_id};
 use crate::model::{Config, DealStatus, Repo};
 use crate::names::{self, Named};
@@ -181,31 +182,6 @@ fn match_name<'a>(
         .collect()
 }
 
-/// The next free id `PREFIX` + number, at least `width` digits, above every existing one.
-fn next_id(
-    existing: impl Iterator<Item = String>,
-    prefix: &str,
-    width: usize,
-) -> impl FnMut() -> String {
-    let mut max = 0u64;
-    let mut w = width;
-    for id in existing {
-        if let Some(digits) = id.strip_prefix(prefix)
-            && !digits.is_empty()
-            && digits.bytes().all(|b| b.is_ascii_digit())
-            && let Ok(n) = digits.parse::<u64>()
-        {
-            max = max.max(n);
-            w = w.max(digits.len());
-        }
-    }
-    let prefix = prefix.to_string();
-    move || {
-        max += 1;
-        format!("{prefix}{max:0w$}")
-    }
-}
-
 fn set(path: &[&'static str], value: Value) -> Op {
     Op::Set {
         path: path.to_vec(),
@@ -293,25 +269,16 @@ pub fn plan(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
 
 fn leads(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
     let existing = ids_of(cx.repo, Kind::Lead);
-    // The most common letter prefix of the existing ids, `LX` by default.
-    let mut prefixes: HashMap<String, usize> = HashMap::new();
-    for id in &existing {
-        let p: String = id.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
-        if !p.is_empty() && id[p.len()..].bytes().all(|b| b.is_ascii_digit()) {
-            *prefixes.entry(p).or_default() += 1;
-        }
-    }
-    let prefix = prefixes
-        .into_iter()
-        .max_by_key(|(p, n)| (*n, std::cmp::Reverse(p.clone())))
-        .map_or("LX".to_string(), |(p, _)| p);
+    // Continue the leads' numbering (`LX` by default) above every id in use,
+    // the ids given in the file included.
     let mut taken: Vec<String> = existing.clone();
     for row in &sheet.rows {
         if let Some((id, _)) = cx.text(row, "id") {
             taken.push(id);
         }
     }
-    let mut next = next_id(taken.into_iter(), &prefix, 3);
+    let mut numbering = Numbering::dominant(&taken, "LX", 3);
+    let mut next = || numbering.next_id();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut out = Vec::new();
     for row in &sheet.rows {
@@ -429,7 +396,8 @@ fn leads(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
 
 fn customers(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
     let existing = ids_of(cx.repo, Kind::Customer);
-    let mut next = next_id(existing.iter().cloned(), "customer-", 3);
+    let mut numbering = Numbering::series(&existing, "customer");
+    let mut next = || numbering.next_id();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut out = Vec::new();
     for row in &sheet.rows {
