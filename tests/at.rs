@@ -590,3 +590,52 @@ fn the_sample_reads_the_same_from_a_commit_as_from_disk() {
     let summary = |s: &str| s.lines().last().unwrap_or("").to_string();
     assert_eq!(summary(&on_disk.2), summary(&at_head.2));
 }
+
+/// The library API the `diff` and forecast commands build on.
+#[test]
+fn library_api_resolve_last_commit_before_and_some_kinds() {
+    use salesbook::book::{Book, Snapshot};
+    use salesbook::load::Kind;
+    let tmp = tempfile::tempdir().unwrap();
+    let h = history(tmp.path());
+    let tz = chrono_tz::Asia::Shanghai;
+    let rev = salesbook::git::resolve(&h.data, &h.proposal, tz).unwrap();
+    assert_eq!(rev.short, h.proposal);
+    assert_eq!(rev.summary, "proposal");
+    assert_eq!(rev.author, "李四");
+    // 2023-10-20 18:00 +08:00.
+    assert_eq!(rev.time, 1_697_796_000);
+    assert_eq!(
+        salesbook::git::resolve(&h.data, "2023-10-27", tz).unwrap(),
+        rev
+    );
+    // One second before `won` (2023-10-27 17:00 UTC): still `proposal`; at it: `won`.
+    let at = |s: i64| {
+        salesbook::git::last_commit_before(&h.data, chrono::DateTime::from_timestamp(s, 0).unwrap())
+            .unwrap()
+            .map(|r| r.short)
+    };
+    assert_eq!(at(1_698_426_000 - 1), Some(h.proposal.clone()));
+    assert_eq!(at(1_698_426_000), Some(h.won.clone()));
+    assert_eq!(at(1_696_000_000), None); // 2023-09-29: before the first commit
+
+    // Only the configuration and the deals.
+    let (repo, diags) = salesbook::load::load_revision_kinds(&h.data, &rev, &[Kind::Deal]).unwrap();
+    assert_eq!(
+        (repo.leads.len(), repo.customers.len(), repo.deals.len()),
+        (0, 0, 1)
+    );
+    assert!(repo.config.is_some());
+    assert!(diags.0.is_empty());
+    assert_eq!(repo.sources.len(), 2);
+    let (repo, _) = salesbook::load::load_revision(&h.data, &rev).unwrap();
+    assert_eq!(
+        (repo.leads.len(), repo.customers.len(), repo.deals.len()),
+        (2, 1, 1)
+    );
+
+    // A Book at the revision: as-of its committer date, the snapshot kept.
+    let book = Book::load_snapshot(&h.data, &Snapshot::Revision(rev.clone()), None).unwrap();
+    assert_eq!(book.metrics.as_of.date.to_string(), "2023-10-20");
+    assert_eq!(book.snapshot, Snapshot::Revision(rev));
+}
