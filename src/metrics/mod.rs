@@ -446,6 +446,7 @@ fn build_facts(
         }
         let attr = f.attrs.len() as u32;
         f.attrs.push(lead_attr(l, lm));
+        f.records.push(l.meta.id.clone());
         f.facts.push(Fact {
             attr,
             month: YearMonth::of(l.acquired.value),
@@ -484,6 +485,7 @@ fn build_facts(
             industry,
             grade: la.as_ref().and_then(|a| a.grade),
         });
+        f.records.push(d.meta.id.clone());
         if let Some(closed) = dm.closed {
             f.facts.push(Fact {
                 attr,
