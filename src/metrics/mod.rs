@@ -75,7 +75,7 @@ pub use durations::{Durations, OngoingEntry, StageStats, Summary};
 pub use funnel::{Funnel, FunnelStep, LeadReach};
 pub use history::{EndRule, EntrySpan};
 pub use kpi::{Direction, KPIS, KpiDef, KpiValue, MonthKpis, Unit, kpi_def, kpi_index};
-pub use pipeline::{OverduePayment, Pipeline, StageLoad, StaleDeal};
+pub use pipeline::{OverduePayment, OwnerLoad, Pipeline, StageLoad, StaleDeal};
 pub use sla::{MinutesCheck, NurtureCheck, SlaOutcome, SlaStatus};
 
 use crate::model::{DealStatus, Grade, Index, Repo, YearMonth};

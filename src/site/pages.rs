@@ -549,6 +549,7 @@ impl Site<'_> {
             secs.push(t);
         }
         secs.push(self.pipeline_table());
+        secs.push(self.pipeline_owner_table());
         // Alerts.
         let mut rows = Vec::new();
         for (l, lm) in self.repo.leads.iter().zip(&m.leads) {
@@ -674,6 +675,53 @@ impl Site<'_> {
             ],
             rows,
         )
+    }
+
+    /// Open deals by owner × current stage, each owner's subtotal, the team total.
+    fn pipeline_owner_table(&self) -> Section {
+        let p = &self.book.metrics.pipeline;
+        let mut rows: Vec<Vec<Cell>> = Vec::new();
+        for o in &p.by_owner {
+            for s in &o.by_stage {
+                rows.push(vec![
+                    self.owner(&o.owner),
+                    txt(self.stage_name(s.stage, s.stage_id.as_deref().unwrap_or(NULL))),
+                    num(s.count.to_string()),
+                    num(self.amount(s.amount)),
+                    num(self.amount(s.weighted)),
+                ]);
+            }
+            rows.push(vec![
+                self.owner(&o.owner),
+                txt(self.s("subtotal")),
+                num(o.count.to_string()),
+                num(self.amount(o.amount)),
+                num(self.amount(o.weighted)),
+            ]);
+        }
+        if !rows.is_empty() {
+            rows.push(vec![
+                txt(self.s("total")),
+                txt(""),
+                num(p.open.to_string()),
+                num(self.amount(p.amount)),
+                num(self.amount(p.weighted)),
+            ]);
+        }
+        Section {
+            id: "pipeline-by-owner".into(),
+            ..table(
+                self.s("pipeline_by_owner"),
+                vec![
+                    self.s("owner"),
+                    self.s("stage"),
+                    self.s("count"),
+                    self.s("amount"),
+                    self.s("weighted"),
+                ],
+                rows,
+            )
+        }
     }
 
     fn durations_table(&self, title: String, stats: &[crate::metrics::StageStats]) -> Section {
