@@ -53,6 +53,7 @@
 pub mod asof;
 pub mod breakdown;
 pub mod durations;
+pub mod forecast;
 pub mod funnel;
 pub mod grading;
 pub mod history;
@@ -72,6 +73,7 @@ use chrono::NaiveDate;
 pub use asof::AsOf;
 pub use breakdown::{Breakdown, BreakdownGroup, Dimension};
 pub use durations::{Durations, OngoingEntry, StageStats, Summary};
+pub use forecast::{MonthForecast, OwnerForecast};
 pub use funnel::{Funnel, FunnelStep, LeadReach};
 pub use history::{EndRule, EntrySpan};
 pub use kpi::{Direction, KPIS, KpiDef, KpiValue, MonthKpis, Unit, kpi_def, kpi_index};
