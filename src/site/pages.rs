@@ -158,6 +158,8 @@ struct Site<'a> {
     theme: &'a Theme,
     opts: &'a Options,
     dir: &'a Path,
+    /// The data folder, for the month-start snapshots of forecast accuracy.
+    data_dir: &'a Path,
     files: std::sync::atomic::AtomicUsize,
     anon: Option<Anon>,
 }
@@ -459,6 +461,7 @@ impl<'a> Site<'a> {
 
 pub fn write_all(
     book: &Book,
+    data_dir: &Path,
     theme: &Theme,
     opts: &Options,
     dir: &Path,
@@ -469,6 +472,7 @@ pub fn write_all(
         theme,
         opts,
         dir,
+        data_dir,
         files: Default::default(),
         anon: None,
     };
@@ -677,6 +681,57 @@ impl Site<'_> {
         )
     }
 
+    /// Forecast accuracy of a month: per owner forecast, won, difference and
+    /// accuracy, the team total and a line saying how they are computed; "no
+    /// history" without a commit before the month began.
+    fn forecast_sections(&self, f: Option<&crate::metrics::MonthForecast>) -> Vec<Section> {
+        let title = self.s("forecast_accuracy");
+        let Some(f) = f else {
+            return vec![Section {
+                id: "forecast".into(),
+                ..list(title, vec![txt(self.s("forecast_no_history"))])
+            }];
+        };
+        let signed = |x: f64| {
+            let a = self.amount(x);
+            if x > 0.0 { format!("+{a}") } else { a }
+        };
+        let row = |owner: Cell, o: &crate::metrics::OwnerForecast| {
+            vec![
+                owner,
+                num(self.amount(o.forecast)),
+                num(self.amount(o.won)),
+                num(signed(o.difference)),
+                num(o.accuracy.map_or(NULL.into(), percent)),
+            ]
+        };
+        let mut rows: Vec<Vec<Cell>> = f
+            .owners
+            .iter()
+            .map(|o| row(self.owner(&o.owner), o))
+            .collect();
+        if !rows.is_empty() {
+            rows.push(row(txt(self.s("total")), &f.total));
+        }
+        vec![
+            Section {
+                id: "forecast".into(),
+                ..table(
+                    title,
+                    vec![
+                        self.s("owner"),
+                        self.s("forecast"),
+                        self.s("forecast_won"),
+                        self.s("forecast_difference"),
+                        self.s("accuracy"),
+                    ],
+                    rows,
+                )
+            },
+            list("", vec![txt(self.s("forecast_explained"))]),
+        ]
+    }
+
     /// Open deals by owner × current stage, each owner's subtotal, the team total.
     fn pipeline_owner_table(&self) -> Section {
         let p = &self.book.metrics.pipeline;
@@ -798,6 +853,7 @@ impl Site<'_> {
     fn months(&self) -> Result<(), BuildError> {
         let m = &self.book.metrics;
         let months: Vec<YearMonth> = m.months.clone();
+        let forecasts = super::forecast::month_forecasts(self.book, self.data_dir, &months);
         let mut index_rows = Vec::new();
         for (i, &ym) in months.iter().enumerate() {
             let Some(k) = m.month(ym) else { continue };
@@ -850,6 +906,9 @@ impl Site<'_> {
                 secs.push(self.durations_table(self.s("durations"), st));
             }
             secs.extend(self.breakdown_tables(ym));
+            if let Some(f) = forecasts.as_ref().and_then(|f| f.get(&ym)) {
+                secs.extend(self.forecast_sections(f.as_ref()));
+            }
             let team = &self.repo.config().team;
             let get = |key: &str| {
                 kpi_def(key).map_or(NULL.into(), |d| {
