@@ -22,6 +22,9 @@ pub struct Diagnostic {
     pub span: Span,
     pub message: String,
     pub hint: Option<String>,
+    /// Supporting facts shown under the message (e.g. the records behind a
+    /// computed figure), one line each.
+    pub notes: Vec<String>,
 }
 
 impl Diagnostic {
@@ -33,6 +36,7 @@ impl Diagnostic {
             span,
             message: message.into(),
             hint: None,
+            notes: Vec::new(),
         }
     }
 
@@ -50,6 +54,11 @@ impl Diagnostic {
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
         self
     }
 }
@@ -105,6 +114,9 @@ pub struct JsonDiagnostic<'a> {
     pub column: usize,
     pub message: &'a str,
     pub hint: Option<&'a str>,
+    /// Omitted when empty, so the SPEC §3 shape is unchanged for most diagnostics.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub notes: &'a [String],
 }
 
 pub fn to_json<'a>(d: &'a Diagnostic, sources: &'a Sources) -> JsonDiagnostic<'a> {
@@ -118,6 +130,7 @@ pub fn to_json<'a>(d: &'a Diagnostic, sources: &'a Sources) -> JsonDiagnostic<'a
         column,
         message: &d.message,
         hint: d.hint.as_deref(),
+        notes: &d.notes,
     }
 }
 
@@ -159,6 +172,11 @@ pub fn render_human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
         )
     };
     let mut report = vec![group];
+    for note in &d.notes {
+        report.push(Group::with_title(
+            Level::NOTE.secondary_title(note.as_str()),
+        ));
+    }
     if let Some(hint) = &d.hint {
         report.push(Group::with_title(
             Level::HELP.secondary_title(hint.as_str()),

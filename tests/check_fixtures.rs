@@ -443,6 +443,19 @@ fixture!(
     "assert-failed",
     [("error", "assert-failed", "months/2023-10.md", 3, 7)]
 );
+// Assertions that hold, fail by a little and by much, on a null month and an
+// unknown KPI; the messages are checked in tests/assertions.rs.
+fixture!(
+    assert_explained,
+    "assert-explained",
+    [
+        ("error", "assert-failed", "months/2023-08.md", 4, 7),
+        ("error", "assert-failed", "months/2023-10.md", 14, 7),
+        ("error", "assert-failed", "months/2023-10.md", 19, 7),
+        ("error", "assert-failed", "months/2023-10.md", 27, 7),
+        ("error", "unknown-kpi", "months/2023-10.md", 36, 7)
+    ]
+);
 
 // ---- the rest ---------------------------------------------------------------------------
 

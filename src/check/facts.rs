@@ -3,9 +3,11 @@
 //! this only says where they point and how to word them.
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::format::plain as fmt_num;
-use crate::metrics::{Metrics, SlaOutcome, SlaStatus};
-use crate::model::Repo;
+use crate::format::{percent, plain as fmt_num, trim_number};
+use crate::metrics::kpi::{self, Contribution, Contributors};
+use crate::metrics::{KpiDef, Metrics, SlaOutcome, SlaStatus, Unit};
+use crate::model::{Assertion, Repo, YearMonth};
+use crate::source::FileId;
 
 fn sla_text(o: &SlaOutcome, what: &str) -> String {
     match o.status {
@@ -131,38 +133,189 @@ pub fn check(repo: &Repo, metrics: &Metrics, out: &mut Diagnostics) {
     for month in &repo.months {
         let Some(ym) = month.month else { continue };
         for a in &month.asserts {
-            let Some(value) = metrics.kpi(ym, &a.kpi) else {
-                continue; // unknown KPI (reported) or a month outside the report
+            // An unknown key is reported by the record checks (`unknown-kpi`).
+            let Some(c) = kpi::contributors(ym, &a.kpi, &metrics.facts) else {
+                continue;
             };
-            let actual = value.actual;
-            let holds = actual.is_some_and(|x| {
-                a.equals
-                    .is_none_or(|e| (x - e).abs() <= a.tolerance + 1e-9 * e.abs().max(1.0))
-                    && a.min.is_none_or(|m| x >= m)
-                    && a.max.is_none_or(|m| x <= m)
-            });
-            if !holds {
-                let expected = match (a.equals, a.min, a.max) {
-                    (Some(e), _, _) => format!("{} ± {}", fmt_num(e), fmt_num(a.tolerance)),
-                    (None, Some(lo), Some(hi)) => {
-                        format!("between {} and {}", fmt_num(lo), fmt_num(hi))
-                    }
-                    (None, Some(lo), None) => format!("at least {}", fmt_num(lo)),
-                    (None, None, Some(hi)) => format!("at most {}", fmt_num(hi)),
-                    (None, None, None) => continue,
-                };
-                let computed =
-                    actual.map_or_else(|| "null (nothing to compute it from)".to_string(), fmt_num);
-                out.push(Diagnostic::error(
-                    "assert-failed",
-                    month.meta.file,
-                    a.kpi.span.clone(),
-                    format!(
-                        "{ym} `{}` is {computed}, the assertion expects {expected}",
-                        a.kpi.value
-                    ),
-                ));
+            // The team's table is the one source; months outside it are computed
+            // the same way from their facts (none: counts 0, rates null).
+            let actual = metrics.kpi(ym, &a.kpi).map_or(c.value, |v| v.actual);
+            if let Some(d) = assertion_failure(month.meta.file, ym, a, actual, &c) {
+                out.push(d);
             }
         }
     }
+}
+
+/// How far `actual` is from what the assertion asks; `None` when it holds.
+fn assertion_failure(
+    file: FileId,
+    ym: YearMonth,
+    a: &Assertion,
+    actual: Option<f64>,
+    c: &Contributors,
+) -> Option<Diagnostic> {
+    let def = c.def;
+    let (expected, off) = match (a.equals, a.min, a.max) {
+        (Some(e), _, _) => {
+            // A relative slack absorbs float noise in sums of amounts.
+            let holds = |x: f64| (x - e).abs() <= a.tolerance + 1e-9 * e.abs().max(1.0);
+            (
+                format!("{} ± {}", show(def, e), show(def, a.tolerance)),
+                actual.map(|x| (!holds(x)).then_some(x - e)),
+            )
+        }
+        (None, lo, hi) if lo.is_some() || hi.is_some() => {
+            let expected = match (lo, hi) {
+                (Some(lo), Some(hi)) => format!("between {} and {}", show(def, lo), show(def, hi)),
+                (Some(lo), None) => format!("at least {}", show(def, lo)),
+                (_, hi) => format!("at most {}", show(def, hi.unwrap_or_default())),
+            };
+            let off = actual.map(|x| match (lo, hi) {
+                (Some(lo), _) if x < lo => Some(x - lo),
+                (_, Some(hi)) if x > hi => Some(x - hi),
+                _ => None,
+            });
+            (expected, off)
+        }
+        _ => return None, // no condition: the loader reports it
+    };
+    let message = match off {
+        Some(None) => return None,
+        Some(Some(off)) => format!(
+            "{ym} `{}` is {}, the assertion expects {expected} (off by {})",
+            def.key,
+            show(def, actual.unwrap_or_default()),
+            signed(def, off)
+        ),
+        None => format!(
+            "{ym} `{}` is null (nothing to compute it from), the assertion expects {expected}",
+            def.key
+        ),
+    };
+    let mut d = Diagnostic::error("assert-failed", file, a.kpi.span.clone(), message);
+    for note in explain(c) {
+        d = d.with_note(note);
+    }
+    Some(
+        d.with_hint(
+            "fix the records listed above, or the asserted figure if the records are right",
+        ),
+    )
+}
+
+/// What the numerator and denominator of each KPI add up, and whether each
+/// record's share is a value (listed with it) or a count (listed by id).
+fn part_labels(key: &str) -> [(&'static str, bool); 2] {
+    match key {
+        "new_leads" => [("new leads", false), ("", false)],
+        "lead_conversion_rate" => [("converted leads", false), ("new leads", false)],
+        "first_contact_sla" => [
+            ("first contacts within the SLA", false),
+            ("assigned leads whose first contact counts", false),
+        ],
+        "deals_won" => [("won deals", false), ("", false)],
+        "win_rate" => [("won deals", false), ("closed deals (won + lost)", false)],
+        "revenue" => [("amounts of won deals", true), ("", false)],
+        "avg_deal_size" => [("amounts of won deals", true), ("won deals", false)],
+        "avg_deal_cycle_days" => [
+            ("cycle days of won deals", true),
+            ("won deals with a cycle", false),
+        ],
+        "collection_rate" => [("received", true), ("due", true)],
+        _ => [("satisfaction scores", true), ("scored visits", false)],
+    }
+}
+
+/// At most this many records are named per line.
+const LISTED: usize = 10;
+
+/// The notes of an `assert-failed`: the formula, then the records behind the
+/// numerator (and denominator).
+fn explain(c: &Contributors) -> Vec<String> {
+    let [num, den] = part_labels(c.def.key);
+    let list = |(label, valued): (&str, bool), total: f64, share: &dyn Fn(&Contribution) -> f64| {
+        let items: Vec<String> = c
+            .records
+            .iter()
+            .filter(|r| share(r) != 0.0)
+            .map(|r| match (valued, share(r)) {
+                (true, x) => format!("{} {}", r.record, grouped(x)),
+                (false, 1.0) => r.record.clone(),
+                (false, x) => format!("{} ×{}", r.record, fmt_num(x)),
+            })
+            .collect();
+        let total = if valued {
+            grouped(total)
+        } else {
+            fmt_num(total)
+        };
+        let shown = match items.len() {
+            0 => "none".to_string(),
+            n if n > LISTED => format!(
+                "{} and {} more",
+                items[..LISTED].join(if valued { "; " } else { ", " }),
+                n - LISTED
+            ),
+            _ => items.join(if valued { "; " } else { ", " }),
+        };
+        format!("{label} = {total}: {shown}")
+    };
+    match c.denominator {
+        None => vec![list(num, c.numerator, &|r| r.numerator)],
+        Some(d) => vec![
+            format!(
+                "`{}` = {} ÷ {} = {} ÷ {}",
+                c.def.key,
+                num.0,
+                den.0,
+                if num.1 {
+                    grouped(c.numerator)
+                } else {
+                    fmt_num(c.numerator)
+                },
+                if den.1 { grouped(d) } else { fmt_num(d) },
+            ),
+            list(num, c.numerator, &|r| r.numerator),
+            list(den, d, &|r| r.denominator),
+        ],
+    }
+}
+
+/// A KPI value as written in assertions (rates as fractions, amounts in yuan),
+/// with the percentage for rates.
+fn show(def: &KpiDef, x: f64) -> String {
+    match def.unit {
+        Unit::Amount => grouped(x),
+        Unit::Rate => format!("{} ({})", trim_number(x, 4), percent(x)),
+        _ => trim_number(x, 2),
+    }
+}
+
+fn signed(def: &KpiDef, x: f64) -> String {
+    let abs = match def.unit {
+        Unit::Rate => trim_number(x.abs(), 4),
+        _ => show(def, x.abs()),
+    };
+    format!("{}{abs}", if x < 0.0 { "−" } else { "+" })
+}
+
+/// 1200000 → "1,200,000"; up to two decimals kept.
+fn grouped(x: f64) -> String {
+    let text = trim_number(x.abs(), 2);
+    let (int, frac) = text
+        .split_once('.')
+        .map_or((text.as_str(), ""), |(i, f)| (i, f));
+    let mut out = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if !frac.is_empty() {
+        out.push('.');
+        out.push_str(frac);
+    }
+    if x < 0.0 { format!("-{out}") } else { out }
 }

@@ -201,6 +201,9 @@ pub struct Fact {
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
     pub attrs: Vec<Attr>,
+    /// The id of the record (lead or deal) behind each attribution, parallel to
+    /// `attrs`: what [`contributors`] names.
+    pub records: Vec<String>,
     pub facts: Vec<Fact>,
 }
 
@@ -258,22 +261,105 @@ impl Acc {
         }
     }
 
+    /// Numerator and denominator of the KPI at `i` in [`KPIS`] (denominator
+    /// `None` for counts and sums). The one definition of what each KPI adds up:
+    /// [`Acc::actuals`] divides them and [`contributors`] lists the facts that
+    /// move them.
+    pub fn parts(&self, i: usize) -> (f64, Option<f64>) {
+        let n = |x: u64| x as f64;
+        match i {
+            0 => (n(self.leads), None),
+            1 => (n(self.converted), Some(n(self.leads))),
+            2 => (n(self.contact_met), Some(n(self.contact_counted))),
+            3 => (n(self.won), None),
+            4 => (n(self.won), Some(n(self.won + self.lost))),
+            5 => (self.revenue, None),
+            6 => (self.revenue, Some(n(self.won))),
+            7 => (self.cycle_sum, Some(n(self.cycle_n))),
+            8 => (self.received, Some(self.due)),
+            _ => (self.satisfaction_sum, Some(n(self.satisfaction_n))),
+        }
+    }
+
     /// The actual values, in [`KPIS`] order.
     pub fn actuals(&self) -> [Option<f64>; 10] {
-        let n = |x: u64| x as f64;
-        [
-            Some(n(self.leads)),
-            ratio(n(self.converted), n(self.leads)),
-            ratio(n(self.contact_met), n(self.contact_counted)),
-            Some(n(self.won)),
-            ratio(n(self.won), n(self.won + self.lost)),
-            finite(self.revenue),
-            ratio(self.revenue, n(self.won)),
-            ratio(self.cycle_sum, n(self.cycle_n)),
-            ratio(self.received, self.due),
-            ratio(self.satisfaction_sum, n(self.satisfaction_n)),
-        ]
+        std::array::from_fn(|i| match self.parts(i) {
+            (num, None) => finite(num),
+            (num, Some(den)) => ratio(num, den),
+        })
     }
+}
+
+/// What one record adds to a KPI's numerator and denominator in one month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contribution {
+    /// Lead id (new leads, conversion, first contact) or deal id (the rest).
+    pub record: String,
+    pub numerator: f64,
+    /// 0 for counts and sums.
+    pub denominator: f64,
+}
+
+/// The facts behind one KPI of one month: how an assertion explains itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contributors {
+    pub def: &'static KpiDef,
+    /// The KPI's value computed from exactly these facts (the team's actual).
+    pub value: Option<f64>,
+    pub numerator: f64,
+    /// `None` for counts and sums.
+    pub denominator: Option<f64>,
+    /// One entry per record, in the order of the facts, with a non-zero
+    /// numerator or denominator share.
+    pub records: Vec<Contribution>,
+}
+
+/// The records that make up KPI `key` in `month`, over all facts; `None` for an
+/// unknown key. Each fact is run through the same [`Acc::add`] and
+/// [`Acc::parts`] as the KPI itself, so "which facts count" has one definition.
+/// Separate from [`table`] so the normal path does not pay for the ids.
+pub fn contributors(month: YearMonth, key: &str, facts: &Facts) -> Option<Contributors> {
+    let i = kpi_index(key)?;
+    let mut total = Acc::default();
+    let mut records: Vec<Contribution> = Vec::new();
+    let mut seen: HashMap<u32, usize> = HashMap::new();
+    for f in facts.facts.iter().filter(|f| f.month == month) {
+        total.add(&f.event);
+        let mut one = Acc::default();
+        one.add(&f.event);
+        let (num, den) = one.parts(i);
+        let den = den.unwrap_or(0.0);
+        if num == 0.0 && den == 0.0 {
+            continue;
+        }
+        // A deal's payments or visits in the month are one record's share.
+        match seen.get(&f.attr) {
+            Some(&r) => {
+                records[r].numerator += num;
+                records[r].denominator += den;
+            }
+            None => {
+                seen.insert(f.attr, records.len());
+                records.push(Contribution {
+                    record: facts
+                        .records
+                        .get(f.attr as usize)
+                        .cloned()
+                        .unwrap_or_default(),
+                    numerator: num,
+                    denominator: den,
+                });
+            }
+        }
+    }
+    let (numerator, denominator) = total.parts(i);
+    Some(Contributors {
+        def: &KPIS[i],
+        value: total.actuals()[i],
+        numerator,
+        denominator,
+        records,
+    })
 }
 
 /// Sums per subset key and month, keys in order of first appearance among the
@@ -368,4 +454,120 @@ pub fn table(
             MonthKpis { month: ym, values }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod contributor_tests {
+    use super::*;
+
+    fn ym(s: &str) -> YearMonth {
+        YearMonth::parse(s).expect("month")
+    }
+
+    /// October: lead LX1 (converted), lead LX2; deal D1 won 500,000 (cycle 30)
+    /// with two payments due (300,000 received, 200,000 not); deal D2 lost;
+    /// deal D3 won 1,200,000 in November.
+    fn facts() -> Facts {
+        let mut f = Facts::default();
+        let mut add = |record: &str, month: &str, events: &[Event]| {
+            let attr = f.attrs.len() as u32;
+            f.attrs.push(Attr::default());
+            f.records.push(record.into());
+            for e in events {
+                f.facts.push(Fact {
+                    attr,
+                    month: ym(month),
+                    event: *e,
+                });
+            }
+        };
+        add("LX1", "2023-10", &[Event::Lead { converted: true }]);
+        add("LX2", "2023-10", &[Event::Lead { converted: false }]);
+        let won = |amount| Event::Closed {
+            won: true,
+            amount,
+            cycle: Some(30),
+        };
+        add(
+            "D1",
+            "2023-10",
+            &[
+                won(500_000.0),
+                Event::Due {
+                    amount: 300_000.0,
+                    received: true,
+                },
+                Event::Due {
+                    amount: 200_000.0,
+                    received: false,
+                },
+            ],
+        );
+        add(
+            "D2",
+            "2023-10",
+            &[Event::Closed {
+                won: false,
+                amount: 80_000.0,
+                cycle: None,
+            }],
+        );
+        add("D3", "2023-11", &[won(1_200_000.0)]);
+        f
+    }
+
+    fn ids(c: &Contributors) -> Vec<(&str, f64, f64)> {
+        c.records
+            .iter()
+            .map(|r| (r.record.as_str(), r.numerator, r.denominator))
+            .collect()
+    }
+
+    #[test]
+    fn revenue_is_the_won_deals_of_the_month() {
+        let c = contributors(ym("2023-10"), "revenue", &facts()).unwrap();
+        assert_eq!(c.value, Some(500_000.0));
+        assert_eq!(c.denominator, None);
+        // D2 is lost (adds nothing), D3 is won in November.
+        assert_eq!(ids(&c), [("D1", 500_000.0, 0.0)]);
+    }
+
+    #[test]
+    fn win_rate_lists_won_over_closed() {
+        let c = contributors(ym("2023-10"), "win_rate", &facts()).unwrap();
+        assert_eq!(c.value, Some(0.5));
+        assert_eq!((c.numerator, c.denominator), (1.0, Some(2.0)));
+        assert_eq!(ids(&c), [("D1", 1.0, 1.0), ("D2", 0.0, 1.0)]);
+    }
+
+    #[test]
+    fn payments_of_one_deal_are_one_share() {
+        let c = contributors(ym("2023-10"), "collection_rate", &facts()).unwrap();
+        assert_eq!(c.value, Some(0.6));
+        assert_eq!(ids(&c), [("D1", 300_000.0, 500_000.0)]);
+    }
+
+    #[test]
+    fn conversion_names_leads() {
+        let c = contributors(ym("2023-10"), "lead_conversion_rate", &facts()).unwrap();
+        assert_eq!(ids(&c), [("LX1", 1.0, 1.0), ("LX2", 0.0, 1.0)]);
+    }
+
+    #[test]
+    fn every_value_matches_the_table() {
+        let f = facts();
+        let team = accumulate(&f, |_| Some(()));
+        let months = [ym("2023-09"), ym("2023-10"), ym("2023-11")];
+        for m in table(&months, &team[0].1, None) {
+            for (def, v) in m.iter() {
+                let c = contributors(m.month, def.key, &f).unwrap();
+                assert_eq!(c.value, v.actual, "{} {}", m.month, def.key);
+            }
+        }
+    }
+
+    #[test]
+    fn an_unknown_key_has_no_contributors() {
+        assert!(contributors(ym("2023-10"), "revnue", &facts()).is_none());
+    }
 }

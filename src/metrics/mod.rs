@@ -53,6 +53,7 @@
 pub mod asof;
 pub mod breakdown;
 pub mod durations;
+pub mod forecast;
 pub mod funnel;
 pub mod grading;
 pub mod history;
@@ -72,10 +73,11 @@ use chrono::NaiveDate;
 pub use asof::AsOf;
 pub use breakdown::{Breakdown, BreakdownGroup, Dimension};
 pub use durations::{Durations, OngoingEntry, StageStats, Summary};
+pub use forecast::{MonthForecast, OwnerForecast};
 pub use funnel::{Funnel, FunnelStep, LeadReach};
 pub use history::{EndRule, EntrySpan};
 pub use kpi::{Direction, KPIS, KpiDef, KpiValue, MonthKpis, Unit, kpi_def, kpi_index};
-pub use pipeline::{OverduePayment, Pipeline, StageLoad, StaleDeal};
+pub use pipeline::{OverduePayment, OwnerLoad, Pipeline, StageLoad, StaleDeal};
 pub use sla::{MinutesCheck, NurtureCheck, SlaOutcome, SlaStatus};
 
 use crate::model::{DealStatus, Grade, Index, Repo, YearMonth};
@@ -446,6 +448,7 @@ fn build_facts(
         }
         let attr = f.attrs.len() as u32;
         f.attrs.push(lead_attr(l, lm));
+        f.records.push(l.meta.id.clone());
         f.facts.push(Fact {
             attr,
             month: YearMonth::of(l.acquired.value),
@@ -484,6 +487,7 @@ fn build_facts(
             industry,
             grade: la.as_ref().and_then(|a| a.grade),
         });
+        f.records.push(d.meta.id.clone());
         if let Some(closed) = dm.closed {
             f.facts.push(Fact {
                 attr,

@@ -7,6 +7,7 @@
 
 mod anon;
 mod charts;
+mod forecast;
 pub mod markdown;
 mod pages;
 pub mod theme;
@@ -124,7 +125,7 @@ pub fn build(book: &Book, data_dir: &Path, opts: &Options) -> Result<usize, Buil
         let _ = std::fs::remove_dir_all(&tmp);
     }
     std::fs::create_dir(&tmp).map_err(|e| io_err("cannot create", &tmp, e))?;
-    let written = match pages::write_all(book, &theme, opts, &tmp) {
+    let written = match pages::write_all(book, data_dir, &theme, opts, &tmp) {
         Ok(n) => n,
         Err(e) => {
             let _ = std::fs::remove_dir_all(&tmp);

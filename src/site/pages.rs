@@ -186,6 +186,8 @@ struct Site<'a> {
     theme: &'a Theme,
     opts: &'a Options,
     dir: &'a Path,
+    /// The data folder, for the month-start snapshots of forecast accuracy.
+    data_dir: &'a Path,
     files: std::sync::atomic::AtomicUsize,
     anon: Option<Anon>,
 }
@@ -487,6 +489,7 @@ impl<'a> Site<'a> {
 
 pub fn write_all(
     book: &Book,
+    data_dir: &Path,
     theme: &Theme,
     opts: &Options,
     dir: &Path,
@@ -497,6 +500,7 @@ pub fn write_all(
         theme,
         opts,
         dir,
+        data_dir,
         files: Default::default(),
         anon: None,
     };
@@ -577,6 +581,7 @@ impl Site<'_> {
             secs.push(t);
         }
         secs.push(self.pipeline_table());
+        secs.push(self.pipeline_owner_table());
         // Alerts.
         let mut rows = Vec::new();
         for (l, lm) in self.repo.leads.iter().zip(&m.leads) {
@@ -704,6 +709,104 @@ impl Site<'_> {
         )
     }
 
+    /// Forecast accuracy of a month: per owner forecast, won, difference and
+    /// accuracy, the team total and a line saying how they are computed; "no
+    /// history" without a commit before the month began.
+    fn forecast_sections(&self, f: Option<&crate::metrics::MonthForecast>) -> Vec<Section> {
+        let title = self.s("forecast_accuracy");
+        let Some(f) = f else {
+            return vec![Section {
+                id: "forecast".into(),
+                ..list(title, vec![txt(self.s("forecast_no_history"))])
+            }];
+        };
+        let signed = |x: f64| {
+            let a = self.amount(x);
+            if x > 0.0 { format!("+{a}") } else { a }
+        };
+        let row = |owner: Cell, o: &crate::metrics::OwnerForecast| {
+            vec![
+                owner,
+                num(self.amount(o.forecast)),
+                num(self.amount(o.won)),
+                num(signed(o.difference)),
+                num(o.accuracy.map_or(NULL.into(), percent)),
+            ]
+        };
+        let mut rows: Vec<Vec<Cell>> = f
+            .owners
+            .iter()
+            .map(|o| row(self.owner(&o.owner), o))
+            .collect();
+        if !rows.is_empty() {
+            rows.push(row(txt(self.s("total")), &f.total));
+        }
+        vec![
+            Section {
+                id: "forecast".into(),
+                ..table(
+                    title,
+                    vec![
+                        self.s("owner"),
+                        self.s("forecast"),
+                        self.s("forecast_won"),
+                        self.s("forecast_difference"),
+                        self.s("accuracy"),
+                    ],
+                    rows,
+                )
+            },
+            list("", vec![txt(self.s("forecast_explained"))]),
+        ]
+    }
+
+    /// Open deals by owner × current stage, each owner's subtotal, the team total.
+    fn pipeline_owner_table(&self) -> Section {
+        let p = &self.book.metrics.pipeline;
+        let mut rows: Vec<Vec<Cell>> = Vec::new();
+        for o in &p.by_owner {
+            for s in &o.by_stage {
+                rows.push(vec![
+                    self.owner(&o.owner),
+                    txt(self.stage_name(s.stage, s.stage_id.as_deref().unwrap_or(NULL))),
+                    num(s.count.to_string()),
+                    num(self.amount(s.amount)),
+                    num(self.amount(s.weighted)),
+                ]);
+            }
+            rows.push(vec![
+                self.owner(&o.owner),
+                txt(self.s("subtotal")),
+                num(o.count.to_string()),
+                num(self.amount(o.amount)),
+                num(self.amount(o.weighted)),
+            ]);
+        }
+        if !rows.is_empty() {
+            rows.push(vec![
+                txt(self.s("total")),
+                txt(""),
+                num(p.open.to_string()),
+                num(self.amount(p.amount)),
+                num(self.amount(p.weighted)),
+            ]);
+        }
+        Section {
+            id: "pipeline-by-owner".into(),
+            ..table(
+                self.s("pipeline_by_owner"),
+                vec![
+                    self.s("owner"),
+                    self.s("stage"),
+                    self.s("count"),
+                    self.s("amount"),
+                    self.s("weighted"),
+                ],
+                rows,
+            )
+        }
+    }
+
     fn durations_table(&self, title: String, stats: &[crate::metrics::StageStats]) -> Section {
         let f = |x: Option<f64>| x.map_or(NULL.into(), |x| trim_number(x, 1));
         let rows = stats
@@ -778,6 +881,7 @@ impl Site<'_> {
     fn months(&self) -> Result<(), BuildError> {
         let m = &self.book.metrics;
         let months: Vec<YearMonth> = m.months.clone();
+        let forecasts = super::forecast::month_forecasts(self.book, self.data_dir, &months);
         let mut index_rows = Vec::new();
         for (i, &ym) in months.iter().enumerate() {
             let Some(k) = m.month(ym) else { continue };
@@ -830,6 +934,9 @@ impl Site<'_> {
                 secs.push(self.durations_table(self.s("durations"), st));
             }
             secs.extend(self.breakdown_tables(ym));
+            if let Some(f) = forecasts.as_ref().and_then(|f| f.get(&ym)) {
+                secs.extend(self.forecast_sections(f.as_ref()));
+            }
             let team = &self.repo.config().team;
             let get = |key: &str| {
                 kpi_def(key).map_or(NULL.into(), |d| {
