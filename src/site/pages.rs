@@ -2139,11 +2139,23 @@ fn html_text(html: &str) -> String {
 }
 
 /// JSON as a script literal: stays UTF-8 (the pages declare `charset=utf-8`, which
-/// their scripts inherit, and the shared-build leak test can read it as text);
-/// only U+2028/U+2029, line terminators in older JavaScript, are escaped.
+/// their scripts inherit, and the shared-build leak test can read it as text).
+/// U+2028/U+2029 (line terminators in older JavaScript) and `<`, `>`, `&` are
+/// escaped, so no record text can form `</script>`, `<!--` or `-->` even if the
+/// index is ever inlined in a page. JSON has no `<` outside strings.
 fn json_script(json: &str) -> String {
-    json.replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -2163,9 +2175,13 @@ mod search_tests {
             search_norm("  Hello\n\tWORLD 自动化 "),
             "hello world 自动化"
         );
-        let j = json_script(&serde_json::json!({"t": "自动化\u{2028}"}).to_string());
-        assert_eq!(j, r#"{"t":"自动化\u2028"}"#);
+        let t = "自动化\u{2028}</script><!--&-->";
+        let j = json_script(&serde_json::json!({ "t": t }).to_string());
+        assert_eq!(
+            j,
+            r#"{"t":"自动化\u2028\u003c/script\u003e\u003c!--\u0026--\u003e"}"#
+        );
         let back: serde_json::Value = serde_json::from_str(&j).unwrap();
-        assert_eq!(back["t"], "自动化\u{2028}");
+        assert_eq!(back["t"], t);
     }
 }
