@@ -14,6 +14,8 @@ use scraper::{Html, Node};
 
 /// The theme's own scripts, by path relative to the site root.
 const THEME_SCRIPTS: [&str; 2] = ["static/search.js", "cases/search-index.js"];
+/// `salesbook serve`'s live-reload script, added to every page it serves.
+const SERVE_SCRIPT: &str = "/__salesbook/livereload.js";
 
 fn rel(site: &Path, p: &Path) -> String {
     p.strip_prefix(site).unwrap().to_string_lossy().into_owned()
@@ -89,11 +91,11 @@ fn html_problems(site: &Path, page: &Path, doc: &Html, out: &mut Vec<String>) {
                 .collect();
             let src = el.attr("src").unwrap_or("");
             let target = resolve(&page_rel, src);
-            if !body.trim().is_empty()
-                || !target
+            let known = src == SERVE_SCRIPT
+                || target
                     .as_deref()
-                    .is_some_and(|t| THEME_SCRIPTS.contains(&t))
-            {
+                    .is_some_and(|t| THEME_SCRIPTS.contains(&t));
+            if !body.trim().is_empty() || !known {
                 bad(format!(
                     "script not from the theme: src={src:?} body={body:?}"
                 ));
@@ -577,4 +579,64 @@ fn tags_never_leave_the_tag_folder() {
         outside.is_empty(),
         "files written outside the sites: {outside:?}"
     );
+}
+
+/// `salesbook serve` shows data errors in the browser, quoting the data: with
+/// payloads in a field name, a wrong-typed value and a reference, the overlay
+/// shows them as text and runs no script but live reload.
+#[cfg(feature = "serve")]
+#[test]
+fn serve_error_overlay_shows_payloads_as_text() {
+    use salesbook::serve::build::{Builder, Outcome, Settings, error_page};
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    common::xss::copy_dir(&common::sample(), &data);
+    let lead = data.join("leads/LX001.toml");
+    let text = read(&lead).replace(
+        "acquired = 2023-10-08",
+        "acquired = \"<svg onload=alert('X98')>\"\n\"<script>alert('X96')</script>\" = \"x\"",
+    );
+    std::fs::write(&lead, text).unwrap();
+    let customer = data.join("customers/a-tech.md");
+    let text = read(&customer).replacen(
+        "owner = \"lisi\"",
+        "owner = \"</pre><script>alert('X99')</script>\"",
+        1,
+    );
+    std::fs::write(&customer, text).unwrap();
+    let settings = Settings {
+        data: data.clone(),
+        as_of: None,
+        strict: false,
+        theme: None,
+        audience: salesbook::site::Audience::Team,
+        reveal_contacts: false,
+    };
+    let Outcome::Failed(failure) = Builder::new(settings, tmp.path()).build() else {
+        panic!("the build with errors succeeded");
+    };
+    assert!(failure.problems.len() >= 3, "{failure:?}");
+    let head = format!("<script src=\"{SERVE_SCRIPT}\" defer></script>");
+    let page = error_page(&failure, &head);
+    let doc = Html::parse_document(&page);
+    let mut problems = Vec::new();
+    let site = Path::new("/serve");
+    html_problems(site, &site.join("index.html"), &doc, &mut problems);
+    // Its one inline style is the overlay's own.
+    problems.retain(|p| !p.ends_with("<style> element"));
+    assert!(problems.is_empty(), "{problems:#?}\n{page}");
+    let policy = csp(&doc).expect("the overlay has a CSP");
+    assert!(
+        csp_problems(&policy).is_empty(),
+        "{:?}",
+        csp_problems(&policy)
+    );
+    let text = text_of(&doc);
+    for shown in [
+        "<script>alert('X96')</script>",
+        "<svg onload=alert('X98')>",
+        "</pre><script>alert('X99')</script>",
+    ] {
+        assert!(text.contains(shown), "{shown} not shown as text:\n{page}");
+    }
 }
