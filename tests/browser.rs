@@ -16,6 +16,7 @@
 
 mod common;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -307,4 +308,147 @@ fn screenshots_of_dashboard_and_monthly_report() {
         assert!(bytes.len() > 50_000, "{name}: only {} bytes", bytes.len());
         eprintln!("saved {} ({} bytes)", png.display(), bytes.len());
     }
+}
+
+/// Test-only theme script: loaded first on every page of the probe build, it
+/// replaces the dialog functions so that a payload that runs logs a line naming
+/// its marker (an `XSS-HIT` console line) instead of opening a dialog.
+const PROBE_JS: &str = "(function () {\n\
+  ['alert', 'confirm', 'prompt', 'print'].forEach(function (f) {\n\
+    window[f] = function (m) { console.log('XSS-HIT ' + f + ' ' + m); };\n\
+  });\n\
+})();\n";
+
+/// Script injection in a real browser (issue #7): the payload corpus of
+/// tests/fixtures/xss/ in every text field (tests/common/xss.rs) is built twice,
+/// team and shared audiences each:
+/// - with the default theme: a payload that reached the DOM as script would be
+///   refused by the CSP, which logs a console line;
+/// - with a probe theme: the default templates without the CSP meta, plus
+///   `probe.js` first in `<head>`, so escaping alone is tested: a payload that
+///   runs calls `alert('X17')` and logs `XSS-HIT alert X17`.
+///
+/// Every page of the four sites loads in one harness; any console line fails. A
+/// canary page with an executing payload proves the probe reports hits.
+#[test]
+fn injected_payloads_never_run() {
+    let Some(chrome) = chromium() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().canonicalize().unwrap();
+    let (data, corpus, fields) = common::xss::xss_data(&root);
+    assert!(fields > 1000, "only {fields} fields got a payload");
+
+    let probe = root.join("probe-theme");
+    std::fs::create_dir_all(probe.join("templates")).unwrap();
+    std::fs::create_dir_all(probe.join("static")).unwrap();
+    let base = common::read(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html"),
+    );
+    let csp_line = base
+        .lines()
+        .find(|l| l.contains("Content-Security-Policy"))
+        .expect("base.html has a CSP meta");
+    let probed = base.replace(
+        &format!("{csp_line}\n"),
+        "<script src=\"{{ root }}static/probe.js\"></script>\n",
+    );
+    assert!(!probed.contains("Content-Security-Policy"));
+    std::fs::write(probe.join("templates/base.html"), probed).unwrap();
+    std::fs::write(probe.join("static/probe.js"), PROBE_JS).unwrap();
+
+    let theme = probe.to_str().unwrap();
+    let builds: [(&str, Vec<&str>); 4] = [
+        ("team", vec![]),
+        ("shared", vec!["--audience", "shared"]),
+        ("probe-team", vec!["--theme", theme]),
+        (
+            "probe-shared",
+            vec!["--audience", "shared", "--theme", theme],
+        ),
+    ];
+    std::thread::scope(|s| {
+        for pair in builds.chunks(2) {
+            let (data, root) = (&data, &root);
+            s.spawn(move || {
+                for (name, extra) in pair {
+                    common::build_site(data, &root.join(name), extra);
+                }
+            });
+        }
+    });
+
+    // The canary: a payload that runs, on a page with the probe.
+    let canary = root.join("probe-team/xss-canary.html");
+    std::fs::write(
+        &canary,
+        "<!doctype html><html><head><meta charset=\"utf-8\">\
+         <script src=\"static/probe.js\"></script></head>\
+         <body><svg onload=alert('CANARY')></svg></body></html>",
+    )
+    .unwrap();
+
+    // The probe build runs probe.js first and has no CSP.
+    let home = common::read(&root.join("probe-team/customers/a-tech/index.html"));
+    assert!(home.contains("<script src=\"../../static/probe.js\"></script>"));
+    assert!(!home.contains("Content-Security-Policy"));
+
+    let mut pages = Vec::new();
+    for (name, _) in &builds {
+        pages.extend(html_pages(&root.join(name)));
+    }
+    assert!(pages.len() > 300, "{} pages", pages.len());
+    let mut harness =
+        String::from("<!doctype html><html><head><meta charset=\"utf-8\"></head><body>\n");
+    for p in &pages {
+        harness.push_str(&format!("<iframe src=\"{}\"></iframe>\n", file_url(p)));
+    }
+    harness.push_str("</body></html>\n");
+    let h = root.join("harness.html");
+    std::fs::write(&h, harness).unwrap();
+    let r = run(&chrome, &["--dump-dom"], &file_url(&h));
+    // The line names probe.js as its source, so the canary is told by its marker.
+    let (caught, errors): (Vec<_>, Vec<_>) = r
+        .console
+        .iter()
+        .partition(|l| l.contains("XSS-HIT alert CANARY"));
+    assert!(
+        caught.len() == 1,
+        "the canary's payload was not reported: the probe does not work\n{}",
+        r.console.join("\n")
+    );
+    let hits: BTreeSet<String> = errors
+        .iter()
+        .flat_map(|l| common::xss::markers(l))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "console messages while loading {} pages of the XSS sites (markers {hits:?}):\n{}",
+        pages.len(),
+        errors
+            .iter()
+            .map(|l| l.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+
+    // The case library opened directly with payloads in its URL parameters,
+    // which search.js copies into the form and the URL.
+    let list = file_url(&root.join("probe-team/cases/index.html"));
+    let payload = |m: &str| {
+        corpus
+            .payloads
+            .iter()
+            .find(|p| p.contains(m))
+            .unwrap()
+            .clone()
+    };
+    let query = format!(
+        "?q={}&tag={}&result={}",
+        q(&payload("X02")),
+        q(&payload("X03")),
+        q(&payload("X10"))
+    );
+    let r = run(&chrome, &["--dump-dom"], &format!("{list}{query}"));
+    assert_quiet(&r, &query);
+    assert!(r.out.contains("</main>"), "not rendered");
 }

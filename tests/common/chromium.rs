@@ -89,7 +89,15 @@ pub fn run(chrome: &Path, args: &[&str], url: &str) -> Run {
         if start.elapsed() > Duration::from_secs(90) {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("chromium timed out on {url}");
+            // What the pages logged often says why (a script that ran, a loop).
+            let err = String::from_utf8_lossy(&std::fs::read(&err_path).unwrap()).into_owned();
+            // Probe hits (tests/browser.rs) first: they name the payload.
+            let mut console: Vec<&str> = err.lines().filter(|l| l.contains(":CONSOLE")).collect();
+            console.sort_by_key(|l| !l.contains("XSS-HIT"));
+            panic!(
+                "chromium timed out on {url}; console so far:\n{}",
+                console[..console.len().min(40)].join("\n")
+            );
         }
         std::thread::sleep(Duration::from_millis(20));
     };
