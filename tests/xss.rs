@@ -243,6 +243,12 @@ fn json_strings(v: &serde_json::Value, out: &mut String) {
 /// Well-formed XML (quick-xml), returning its text content.
 fn xml_text(xml: &str) -> Result<String, String> {
     use quick_xml::events::Event;
+    // XML 1.0 `Char`: quick-xml does not check it.
+    if let Some(c) = xml.chars().find(|&c| {
+        !(matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(c, '\u{FFFE}' | '\u{FFFF}')))
+    }) {
+        return Err(format!("{c:?} is not an XML character"));
+    }
     let mut r = quick_xml::Reader::from_str(xml);
     r.config_mut().check_end_names = true;
     let mut text = String::new();
@@ -479,6 +485,7 @@ fn the_checker_flags_what_the_scanner_looks_for() {
     assert!(xml_text("<a><b>x &amp; &#60;</b></a>").unwrap() == "x & <");
     assert!(xml_text("<a><b>x</a>").is_err());
     assert!(xml_text("<a><![CDATA[x]]></a>").is_err());
+    assert!(xml_text("<a>\u{1}</a>").is_err());
 }
 
 #[test]

@@ -1897,14 +1897,14 @@ impl Site<'_> {
                 secs.push(md("", body));
             }
             entries.push(serde_json::json!({
-                "title": title,
+                "title": xml_chars(&title),
                 "id": format!("urn:salesbook:case:{}", c.meta.id),
                 "link": match &self.opts.base_url {
                     Some(b) => format!("{}/cases/{}/index.html", b.trim_end_matches('/'), encode(&c.meta.id)),
                     None => format!("{}/index.html", encode(&c.meta.id)),
                 },
                 "updated": format!("{}T00:00:00Z", c.date.value),
-                "summary": c.lessons.iter().map(|l| self.text(l)).collect::<Vec<_>>().join("；"),
+                "summary": xml_chars(&c.lessons.iter().map(|l| self.text(l)).collect::<Vec<_>>().join("；")),
             }));
             self.page(
                 &format!("cases/{}/index.html", c.meta.id),
@@ -1974,7 +1974,7 @@ impl Site<'_> {
             .max()
             .unwrap_or(self.book.metrics.as_of.date);
         let mut ctx = tera::Context::new();
-        ctx.insert("team", &self.repo.config().team.name);
+        ctx.insert("team", &xml_chars(&self.repo.config().team.name));
         ctx.insert("s", &self.theme.strings);
         ctx.insert("feed_id", "urn:salesbook:cases");
         ctx.insert("feed_link", "index.html");
@@ -1996,6 +1996,18 @@ fn extra_value(v: &serde_json::Value) -> String {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
     }
+}
+
+/// Text for the Atom feed: without the characters XML 1.0 forbids even as
+/// references (C0 controls but tab and line breaks, U+FFFE, U+FFFF), which
+/// record text can hold (TOML `\u0001`) and which make the whole feed unreadable.
+/// Tera escapes the markup characters.
+fn xml_chars(s: &str) -> String {
+    s.chars()
+        .filter(|&c| {
+            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
+        })
+        .collect()
 }
 
 /// One case in the case library's search index (`cases/search-index.js`): only
@@ -2167,6 +2179,14 @@ mod search_tests {
         let t =
             html_text("<h2>项目&amp;背景</h2><p>A &lt;b&gt; &#39;x&#x27; &nbsp;&bogus; 5 &amp</p>");
         assert_eq!(search_norm(&t), "项目&背景 a <b> 'x' &bogus; 5 &amp");
+    }
+
+    #[test]
+    fn feed_text_has_only_xml_characters() {
+        assert_eq!(
+            super::xml_chars("a\u{1}b\tc\u{1b}[31m\u{FFFE}\u{2028}<d>"),
+            "ab\tc[31m\u{2028}<d>"
+        );
     }
 
     #[test]

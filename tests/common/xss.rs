@@ -9,7 +9,7 @@ use toml_edit::{DocumentMut, Item, Value};
 pub use super::{copy_dir, files, read};
 
 /// tests/fixtures/xss/payloads.txt: one payload a line, `#` lines are comments,
-/// a literal `\n` is a line break.
+/// a literal `\n` is a line break and `\u{1b}` a character by its code.
 pub struct Corpus {
     pub payloads: Vec<String>,
 }
@@ -20,10 +20,36 @@ impl Corpus {
         let payloads = read(&path)
             .lines()
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(|l| l.replace("\\n", "\n"))
+            .map(unescape)
             .collect();
         Corpus { payloads }
     }
+}
+
+/// A corpus line: `\n` is a line break, `\u{1b}` a character by its code.
+fn unescape(line: &str) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        if let Some(r) = rest.strip_prefix("\\n") {
+            out.push('\n');
+            rest = r;
+        } else if let Some((code, r)) = rest
+            .strip_prefix("\\u{")
+            .and_then(|r| r.split_once('}'))
+            .and_then(|(h, r)| Some((char::from_u32(u32::from_str_radix(h, 16).ok()?)?, r)))
+        {
+            out.push(code);
+            rest = r;
+        } else {
+            out.push('\\');
+            rest = &rest[1..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The markers (`X17`) a payload calls.
@@ -193,6 +219,10 @@ pub struct XssSites {
 /// comment opener and a CDATA end.
 pub const FEED_TITLE: &str = "</script><script>alert('X12')</script> <!--<script>alert('X72')</script> ]]><script>alert('X15')</script><![CDATA[ ";
 
+/// Characters XML 1.0 forbids, before [`FEED_TITLE`]: they must not make the
+/// feed ill-formed.
+pub const FEED_CONTROLS: &str = "ctl\u{1}\u{b}\u{1b}[31m\u{fffe} ";
+
 /// Copies the sample into `root/data`, injects the corpus, and gives the
 /// shareable case a-tech-win the hostile tags and [`FEED_TITLE`].
 pub fn xss_data(root: &Path) -> (PathBuf, Corpus, usize) {
@@ -206,7 +236,7 @@ pub fn xss_data(root: &Path) -> (PathBuf, Corpus, usize) {
     let end = rest.find("\n+++\n").unwrap();
     let mut front: DocumentMut = rest[..end + 1].parse().unwrap();
     let title = front["title"].as_str().unwrap().to_string();
-    front["title"] = toml_edit::value(format!("{FEED_TITLE}{title}"));
+    front["title"] = toml_edit::value(format!("{FEED_CONTROLS}{FEED_TITLE}{title}"));
     let tags = front["tags"].as_array_mut().unwrap();
     for (i, t) in HOSTILE_TAGS.iter().enumerate() {
         tags.insert(i, *t);
