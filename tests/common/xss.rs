@@ -152,9 +152,21 @@ impl Injector<'_> {
         }
     }
 
-    fn toml(&mut self, text: &str) -> String {
+    fn toml(&mut self, text: &str, record: bool) -> String {
         let mut doc: DocumentMut = text.parse().expect("sample TOML parses");
         self.item("", doc.as_item_mut());
+        if record {
+            // Custom fields: their names are shown as labels too.
+            let n = self.corpus.payloads.len();
+            let key = self.corpus.payloads[(self.salt * 7) % n].clone();
+            let extra = doc
+                .entry("extra")
+                .or_insert(toml_edit::table())
+                .as_table_mut()
+                .expect("[extra] is a table");
+            extra.insert(&key, toml_edit::value("extra value"));
+            self.fields += 1;
+        }
         doc.to_string()
     }
 }
@@ -172,14 +184,15 @@ pub fn inject(data: &Path, corpus: &Corpus) -> usize {
             salt,
             fields: 0,
         };
+        let record = !f.ends_with("pipeline.toml");
         let new = match ext {
-            "toml" => inj.toml(&text),
+            "toml" => inj.toml(&text, record),
             "md" => {
                 // `+++\n<toml>+++\n<body>`
                 let rest = text.strip_prefix("+++\n").expect("front matter");
                 let end = rest.find("\n+++\n").expect("front matter end");
                 let (front, body_text) = (&rest[..end + 1], &rest[end + 5..]);
-                let mut out = format!("+++\n{}+++\n{body_text}", inj.toml(front));
+                let mut out = format!("+++\n{}+++\n{body_text}", inj.toml(front, true));
                 // Four payloads per body, in rotation, each its own block.
                 for _ in 0..4 {
                     let p = &corpus.payloads[body % corpus.payloads.len()];
