@@ -431,6 +431,45 @@ fn injected_payloads_never_run() {
             .join("\n")
     );
 
+    // Frames may not take focus, so `autofocus onfocus=` payloads only fire at
+    // the top level: one page of each kind opened directly, with the probe.
+    let probe_team = root.join("probe-team");
+    let tag = std::fs::read_dir(probe_team.join("cases/tags"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path()
+        .join("index.html");
+    let direct: Vec<PathBuf> = [
+        "index.html",
+        "404.html",
+        "leads/2023-10/index.html",
+        "customers/a-tech/index.html",
+        "deals/a-tech-2023/index.html",
+        "months/2023-10/index.html",
+        "owners/lisi/index.html",
+        "stages/index.html",
+        "quality/index.html",
+        "cases/a-tech-win/index.html",
+    ]
+    .iter()
+    .map(|p| probe_team.join(p))
+    .chain([tag, root.join("probe-shared/index.html")])
+    .collect();
+    std::thread::scope(|sc| {
+        for half in direct.chunks(direct.len().div_ceil(2)) {
+            let chrome = &chrome;
+            sc.spawn(move || {
+                for p in half {
+                    let r = run(chrome, &["--dump-dom"], &file_url(p));
+                    assert!(r.out.contains("</main>"), "{}: not rendered", p.display());
+                    assert_quiet(&r, &p.display().to_string());
+                }
+            });
+        }
+    });
+
     // The case library opened directly with payloads in its URL parameters,
     // which search.js copies into the form and the URL.
     let list = file_url(&root.join("probe-team/cases/index.html"));
