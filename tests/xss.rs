@@ -384,6 +384,12 @@ fn team_site_has_no_injected_script() {
         missing.is_empty(),
         "payloads not shown as text: {missing:#?}"
     );
+    // Git's author names are text too.
+    let author = common::xss::git_author(&x.data);
+    assert!(
+        s.html_text.contains(&author),
+        "git author {author:?} not shown"
+    );
     // Template syntax in record text is text, never evaluated.
     assert!(s.html_text.contains("{{ config }}"));
     assert!(

@@ -255,7 +255,50 @@ pub fn xss_data(root: &Path) -> (PathBuf, Corpus, usize) {
         tags.insert(i, *t);
     }
     std::fs::write(&case, format!("+++\n{front}+++\n{}", &rest[end + 5..])).unwrap();
+    commit(&data);
     (data, corpus, fields)
+}
+
+/// A commit author's name, shown as "last changed by" on the team site. Git
+/// itself drops `<`, `>` and newlines from names, so quotes and URLs are tried.
+pub const GIT_AUTHOR: &str =
+    "\"onmouseover=\"alert('X97')\" ' autofocus onfocus='alert(`X97`)' javascript:alert('X97')";
+
+/// The author name as git stored it (git trims quotes and dots at its ends).
+pub fn git_author(data: &Path) -> String {
+    let o = std::process::Command::new("git")
+        .args(["log", "-1", "--format=%an"])
+        .current_dir(data)
+        .output()
+        .expect("git runs");
+    let name = String::from_utf8(o.stdout).unwrap().trim_end().to_string();
+    assert!(name.contains("alert('X97')"), "{name}");
+    name
+}
+
+/// Commits the data folder as [`GIT_AUTHOR`], so git's text reaches the pages.
+fn commit(data: &Path) {
+    let git = |args: &[&str]| {
+        let o = std::process::Command::new("git")
+            .args(args)
+            .current_dir(data)
+            .env("GIT_AUTHOR_NAME", GIT_AUTHOR)
+            .env("GIT_AUTHOR_EMAIL", "x@example.com")
+            .env("GIT_COMMITTER_NAME", GIT_AUTHOR)
+            .env("GIT_COMMITTER_EMAIL", "x@example.com")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", data)
+            .output()
+            .expect("git runs");
+        assert!(
+            o.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "<script>alert('X94')</script>"]);
 }
 
 pub fn xss_sites() -> &'static XssSites {
