@@ -406,6 +406,7 @@ fn injected_payloads_never_run() {
     let h = root.join("harness.html");
     std::fs::write(&h, harness).unwrap();
     let r = run(&chrome, &["--dump-dom"], &file_url(&h));
+    eprintln!("{} pages of the XSS sites loaded", pages.len());
     // The line names probe.js as its source, so the canary is told by its marker.
     let (caught, errors): (Vec<_>, Vec<_>) = r
         .console

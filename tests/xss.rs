@@ -371,6 +371,12 @@ fn team_site_has_no_injected_script() {
     let x = sites();
     let s = scan(&x.team);
     assert_clean(&x.team, &s);
+    eprintln!(
+        "{} payloads in {} text fields; {} team pages scanned",
+        x.corpus.payloads.len(),
+        x.fields,
+        s.pages
+    );
     // Every payload is shown as text somewhere (it reached the pages and was
     // escaped, not dropped or interpreted): whitespace-collapsed, since HTML
     // collapses it too.
