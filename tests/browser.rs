@@ -14,40 +14,13 @@
 //! A canary frame with an inline script and a throwing script proves each run
 //! catches both kinds of error.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+mod common;
 
-/// Chromium's path, or `None` (after saying why) when the test should be skipped.
-fn chromium() -> Option<PathBuf> {
-    let path = std::env::var_os("SALESBOOK_CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            let in_path = std::env::var_os("PATH").and_then(|p| {
-                std::env::split_paths(&p)
-                    .map(|d| d.join("chromium"))
-                    .find(|c| c.is_file())
-            });
-            in_path.unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
-        });
-    if path.is_file() {
-        return Some(path);
-    }
-    let msg = format!(
-        "browser tests need Chromium at {} (Debian: apt-get install -y chromium; \
-         or set SALESBOOK_CHROMIUM)",
-        path.display()
-    );
-    if std::env::var_os("CI").is_some() {
-        panic!("{msg}; CI is set, so this is a failure (.ci/run installs it)");
-    }
-    // Straight to stderr (not eprintln!, which the test harness captures) so the
-    // skip shows in a plain `cargo test`.
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "skipping browser test: {msg}");
-    None
-}
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use common::chromium::{assert_quiet, chromium, file_url, html_pages, run};
 
 /// The sample site, built once per test run (team and shared audiences).
 struct Sites {
@@ -89,19 +62,6 @@ fn sites() -> &'static Sites {
     })
 }
 
-/// `file://` URL of a path, percent-encoding what a URL path cannot hold.
-fn file_url(p: &Path) -> String {
-    let mut s = String::from("file://");
-    for b in p.to_str().unwrap().bytes() {
-        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
-            s.push(b as char);
-        } else {
-            s.push_str(&format!("%{b:02X}"));
-        }
-    }
-    s
-}
-
 /// Percent-encodes a query value.
 fn q(v: &str) -> String {
     v.bytes()
@@ -113,90 +73,6 @@ fn q(v: &str) -> String {
             }
         })
         .collect()
-}
-
-struct Run {
-    /// stdout (the DOM for `--dump-dom`).
-    out: String,
-    /// The console lines of stderr.
-    console: Vec<String>,
-}
-
-/// Runs headless Chromium once with a fresh profile on `url`.
-fn run(chrome: &Path, args: &[&str], url: &str) -> Run {
-    let tmp = tempfile::tempdir().unwrap();
-    let profile = tmp.path().join("profile");
-    let out_path = tmp.path().join("stdout");
-    let err_path = tmp.path().join("stderr");
-    let mut child = Command::new(chrome)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            "--disable-sync",
-            "--enable-logging=stderr",
-            "--v=0",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(args)
-        .arg(url)
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&out_path).unwrap())
-        .stderr(std::fs::File::create(&err_path).unwrap())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}", chrome.display()));
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if start.elapsed() > Duration::from_secs(90) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("chromium timed out on {url}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let out = String::from_utf8_lossy(&std::fs::read(&out_path).unwrap()).into_owned();
-    let err = String::from_utf8_lossy(&std::fs::read(&err_path).unwrap()).into_owned();
-    assert!(
-        status.success(),
-        "chromium failed on {url}: {status}\n{err}"
-    );
-    let console = err
-        .lines()
-        .filter(|l| l.contains(":CONSOLE"))
-        .map(String::from)
-        .collect();
-    Run { out, console }
-}
-
-fn assert_quiet(r: &Run, what: &str) {
-    assert!(
-        r.console.is_empty(),
-        "console messages on {what}:\n{}",
-        r.console.join("\n")
-    );
-}
-
-fn html_pages(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "html") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 #[test]
@@ -432,4 +308,187 @@ fn screenshots_of_dashboard_and_monthly_report() {
         assert!(bytes.len() > 50_000, "{name}: only {} bytes", bytes.len());
         eprintln!("saved {} ({} bytes)", png.display(), bytes.len());
     }
+}
+
+/// Test-only theme script: loaded first on every page of the probe build, it
+/// replaces the dialog functions so that a payload that runs logs a line naming
+/// its marker (an `XSS-HIT` console line) instead of opening a dialog.
+const PROBE_JS: &str = "(function () {\n\
+  ['alert', 'confirm', 'prompt', 'print'].forEach(function (f) {\n\
+    window[f] = function (m) { console.log('XSS-HIT ' + f + ' ' + m); };\n\
+  });\n\
+})();\n";
+
+/// Script injection in a real browser (issue #7): the payload corpus of
+/// tests/fixtures/xss/ in every text field (tests/common/xss.rs) is built twice,
+/// team and shared audiences each:
+/// - with the default theme: a payload that reached the DOM as script would be
+///   refused by the CSP, which logs a console line;
+/// - with a probe theme: the default templates without the CSP meta, plus
+///   `probe.js` first in `<head>`, so escaping alone is tested: a payload that
+///   runs calls `alert('X17')` and logs `XSS-HIT alert X17`.
+///
+/// Every page of the four sites loads in one harness; any console line fails. A
+/// canary page with an executing payload proves the probe reports hits.
+#[test]
+fn injected_payloads_never_run() {
+    let Some(chrome) = chromium() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().canonicalize().unwrap();
+    let (data, corpus, fields) = common::xss::xss_data(&root);
+    assert!(fields > 1000, "only {fields} fields got a payload");
+
+    let probe = root.join("probe-theme");
+    std::fs::create_dir_all(probe.join("templates")).unwrap();
+    std::fs::create_dir_all(probe.join("static")).unwrap();
+    let base = common::read(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html"),
+    );
+    let csp_line = base
+        .lines()
+        .find(|l| l.contains("Content-Security-Policy"))
+        .expect("base.html has a CSP meta");
+    let probed = base.replace(
+        &format!("{csp_line}\n"),
+        "<script src=\"{{ root }}static/probe.js\"></script>\n",
+    );
+    assert!(!probed.contains("Content-Security-Policy"));
+    std::fs::write(probe.join("templates/base.html"), probed).unwrap();
+    std::fs::write(probe.join("static/probe.js"), PROBE_JS).unwrap();
+
+    let theme = probe.to_str().unwrap();
+    let builds: [(&str, Vec<&str>); 4] = [
+        ("team", vec![]),
+        ("shared", vec!["--audience", "shared"]),
+        ("probe-team", vec!["--theme", theme]),
+        (
+            "probe-shared",
+            vec!["--audience", "shared", "--theme", theme],
+        ),
+    ];
+    std::thread::scope(|s| {
+        for pair in builds.chunks(2) {
+            let (data, root) = (&data, &root);
+            s.spawn(move || {
+                for (name, extra) in pair {
+                    common::build_site(data, &root.join(name), extra);
+                }
+            });
+        }
+    });
+
+    // The canary: a payload that runs, on a page with the probe.
+    let canary = root.join("probe-team/xss-canary.html");
+    std::fs::write(
+        &canary,
+        "<!doctype html><html><head><meta charset=\"utf-8\">\
+         <script src=\"static/probe.js\"></script></head>\
+         <body><svg onload=alert('CANARY')></svg></body></html>",
+    )
+    .unwrap();
+
+    // The probe build runs probe.js first and has no CSP.
+    let home = common::read(&root.join("probe-team/customers/a-tech/index.html"));
+    assert!(home.contains("<script src=\"../../static/probe.js\"></script>"));
+    assert!(!home.contains("Content-Security-Policy"));
+
+    let mut pages = Vec::new();
+    for (name, _) in &builds {
+        pages.extend(html_pages(&root.join(name)));
+    }
+    assert!(pages.len() > 300, "{} pages", pages.len());
+    let mut harness =
+        String::from("<!doctype html><html><head><meta charset=\"utf-8\"></head><body>\n");
+    for p in &pages {
+        harness.push_str(&format!("<iframe src=\"{}\"></iframe>\n", file_url(p)));
+    }
+    harness.push_str("</body></html>\n");
+    let h = root.join("harness.html");
+    std::fs::write(&h, harness).unwrap();
+    let r = run(&chrome, &["--dump-dom"], &file_url(&h));
+    eprintln!("{} pages of the XSS sites loaded", pages.len());
+    // The line names probe.js as its source, so the canary is told by its marker.
+    let (caught, errors): (Vec<_>, Vec<_>) = r
+        .console
+        .iter()
+        .partition(|l| l.contains("XSS-HIT alert CANARY"));
+    assert!(
+        caught.len() == 1,
+        "the canary's payload was not reported: the probe does not work\n{}",
+        r.console.join("\n")
+    );
+    let hits: BTreeSet<String> = errors
+        .iter()
+        .flat_map(|l| common::xss::markers(l))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "console messages while loading {} pages of the XSS sites (markers {hits:?}):\n{}",
+        pages.len(),
+        errors
+            .iter()
+            .map(|l| l.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+
+    // Frames may not take focus, so `autofocus onfocus=` payloads only fire at
+    // the top level: one page of each kind opened directly, with the probe.
+    let probe_team = root.join("probe-team");
+    let tag = std::fs::read_dir(probe_team.join("cases/tags"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path()
+        .join("index.html");
+    let direct: Vec<PathBuf> = [
+        "index.html",
+        "404.html",
+        "leads/2023-10/index.html",
+        "customers/a-tech/index.html",
+        "deals/a-tech-2023/index.html",
+        "months/2023-10/index.html",
+        "owners/lisi/index.html",
+        "stages/index.html",
+        "quality/index.html",
+        "cases/a-tech-win/index.html",
+    ]
+    .iter()
+    .map(|p| probe_team.join(p))
+    .chain([tag, root.join("probe-shared/index.html")])
+    .collect();
+    std::thread::scope(|sc| {
+        for half in direct.chunks(direct.len().div_ceil(2)) {
+            let chrome = &chrome;
+            sc.spawn(move || {
+                for p in half {
+                    let r = run(chrome, &["--dump-dom"], &file_url(p));
+                    assert!(r.out.contains("</main>"), "{}: not rendered", p.display());
+                    assert_quiet(&r, &p.display().to_string());
+                }
+            });
+        }
+    });
+
+    // The case library opened directly with payloads in its URL parameters,
+    // which search.js copies into the form and the URL.
+    let list = file_url(&root.join("probe-team/cases/index.html"));
+    let payload = |m: &str| {
+        corpus
+            .payloads
+            .iter()
+            .find(|p| p.contains(m))
+            .unwrap()
+            .clone()
+    };
+    let query = format!(
+        "?q={}&tag={}&result={}",
+        q(&payload("X02")),
+        q(&payload("X03")),
+        q(&payload("X10"))
+    );
+    let r = run(&chrome, &["--dump-dom"], &format!("{list}{query}"));
+    assert_quiet(&r, &query);
+    assert!(r.out.contains("</main>"), "not rendered");
 }

@@ -202,7 +202,9 @@ fn escape(s: &str) -> String {
 }
 
 /// The page served instead of the site while the last build failed. `head`
-/// is the live-reload snippet, so fixing the file brings the site back.
+/// is the live-reload snippet, so fixing the file brings the site back. Every
+/// text is escaped (it quotes the data, payloads included) and the CSP, like the
+/// site's, runs only script files from the server; the style is inline.
 pub fn error_page(failure: &Failure, head: &str) -> String {
     let mut items = String::new();
     for p in &failure.problems {
@@ -235,6 +237,7 @@ pub fn error_page(failure: &Failure, head: &str) -> String {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'self'; style-src 'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'">
 <title>salesbook: {summary}</title>
 <style>
 body{{margin:0;background:rgba(20,20,24,.96);color:#eee;font:15px/1.5 system-ui,sans-serif}}

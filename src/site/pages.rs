@@ -2032,14 +2032,14 @@ impl Site<'_> {
                 secs.push(md("", body));
             }
             entries.push(serde_json::json!({
-                "title": title,
+                "title": xml_chars(&title),
                 "id": format!("urn:salesbook:case:{}", c.meta.id),
                 "link": match &self.opts.base_url {
                     Some(b) => format!("{}/cases/{}/index.html", b.trim_end_matches('/'), encode(&c.meta.id)),
                     None => format!("{}/index.html", encode(&c.meta.id)),
                 },
                 "updated": format!("{}T00:00:00Z", c.date.value),
-                "summary": c.lessons.iter().map(|l| self.text(l)).collect::<Vec<_>>().join("；"),
+                "summary": xml_chars(&c.lessons.iter().map(|l| self.text(l)).collect::<Vec<_>>().join("；")),
             }));
             self.page(
                 &format!("cases/{}/index.html", c.meta.id),
@@ -2109,7 +2109,7 @@ impl Site<'_> {
             .max()
             .unwrap_or(self.book.metrics.as_of.date);
         let mut ctx = tera::Context::new();
-        ctx.insert("team", &self.repo.config().team.name);
+        ctx.insert("team", &xml_chars(&self.repo.config().team.name));
         ctx.insert("s", &self.theme.strings);
         ctx.insert("feed_id", "urn:salesbook:cases");
         ctx.insert("feed_link", "index.html");
@@ -2131,6 +2131,18 @@ fn extra_value(v: &serde_json::Value) -> String {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
     }
+}
+
+/// Text for the Atom feed: without the characters XML 1.0 forbids even as
+/// references (C0 controls but tab and line breaks, U+FFFE, U+FFFF), which
+/// record text can hold (TOML `\u0001`) and which make the whole feed unreadable.
+/// Tera escapes the markup characters.
+fn xml_chars(s: &str) -> String {
+    s.chars()
+        .filter(|&c| {
+            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
+        })
+        .collect()
 }
 
 /// One case in the case library's search index (`cases/search-index.js`): only
@@ -2274,11 +2286,23 @@ fn html_text(html: &str) -> String {
 }
 
 /// JSON as a script literal: stays UTF-8 (the pages declare `charset=utf-8`, which
-/// their scripts inherit, and the shared-build leak test can read it as text);
-/// only U+2028/U+2029, line terminators in older JavaScript, are escaped.
+/// their scripts inherit, and the shared-build leak test can read it as text).
+/// U+2028/U+2029 (line terminators in older JavaScript) and `<`, `>`, `&` are
+/// escaped, so no record text can form `</script>`, `<!--` or `-->` even if the
+/// index is ever inlined in a page. JSON has no `<` outside strings.
 fn json_script(json: &str) -> String {
-    json.replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -2293,14 +2317,26 @@ mod search_tests {
     }
 
     #[test]
+    fn feed_text_has_only_xml_characters() {
+        assert_eq!(
+            super::xml_chars("a\u{1}b\tc\u{1b}[31m\u{FFFE}\u{2028}<d>"),
+            "ab\tc[31m\u{2028}<d>"
+        );
+    }
+
+    #[test]
     fn normalised_and_script_safe() {
         assert_eq!(
             search_norm("  Hello\n\tWORLD 自动化 "),
             "hello world 自动化"
         );
-        let j = json_script(&serde_json::json!({"t": "自动化\u{2028}"}).to_string());
-        assert_eq!(j, r#"{"t":"自动化\u2028"}"#);
+        let t = "自动化\u{2028}</script><!--&-->";
+        let j = json_script(&serde_json::json!({ "t": t }).to_string());
+        assert_eq!(
+            j,
+            r#"{"t":"自动化\u2028\u003c/script\u003e\u003c!--\u0026--\u003e"}"#
+        );
         let back: serde_json::Value = serde_json::from_str(&j).unwrap();
-        assert_eq!(back["t"], "自动化\u{2028}");
+        assert_eq!(back["t"], t);
     }
 }
