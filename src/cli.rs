@@ -443,8 +443,9 @@ fn export(global: &Global, out: &std::path::Path, reveal_contacts: bool) -> i32 
         Some(Format::Csv) => ExportFormat::Csv,
         Some(_) => ExportFormat::Xlsx,
     };
-    match crate::export::write(
+    match crate::export::write_to(
         out,
+        &global.data,
         &book.repo,
         &book.index,
         &book.metrics,
