@@ -464,7 +464,7 @@ fn export(global: &Global, out: &std::path::Path, reveal_contacts: bool) -> i32 
             EXIT_OK
         }
         Err(e) => {
-            eprintln!("error: cannot write to {}: {e}", out.display());
+            eprintln!("error: {e}");
             EXIT_USAGE
         }
     }

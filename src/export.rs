@@ -477,17 +477,37 @@ pub fn write_to(
     metrics: &Metrics,
     format: ExportFormat,
     reveal_contacts: bool,
-) -> std::io::Result<Vec<String>> {
+) -> Result<Vec<String>, ExportError> {
     use crate::site::output;
-    output::guard(dir, data_dir).map_err(std::io::Error::other)?;
-    let _lock = output::Lock::acquire(dir, "export").map_err(std::io::Error::other)?;
+    output::guard(dir, data_dir).map_err(ExportError::Refused)?;
+    let _lock = output::Lock::acquire(dir, "export").map_err(ExportError::Locked)?;
+    let io = |e: std::io::Error| ExportError::Io(dir.to_path_buf(), e);
     for name in FILES {
         let tmp = temp_name(&dir.join(name));
         if std::fs::symlink_metadata(&tmp).is_ok_and(|m| m.is_file()) {
-            std::fs::remove_file(&tmp)?;
+            std::fs::remove_file(&tmp).map_err(io)?;
         }
     }
-    write(dir, repo, index, metrics, format, reveal_contacts)
+    write(dir, repo, index, metrics, format, reveal_contacts).map_err(io)
+}
+
+/// Why `export` wrote nothing (all exit 2).
+#[derive(Debug)]
+pub enum ExportError {
+    /// The output is the data folder, holds it, is `/` or home… (`crate::site::output::guard`).
+    Refused(String),
+    /// Another build or export holds the output's lock.
+    Locked(String),
+    Io(std::path::PathBuf, std::io::Error),
+}
+
+impl std::fmt::Display for ExportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExportError::Refused(e) | ExportError::Locked(e) => write!(f, "{e}"),
+            ExportError::Io(dir, e) => write!(f, "cannot write to {}: {e}", dir.display()),
+        }
+    }
 }
 
 /// Writes the export files into `dir` (created if needed); returns the file names.
