@@ -137,9 +137,16 @@ fn killed_builds_leave_the_old_or_the_new_site_and_the_next_build_cleans_up() {
     assert_ne!(old, new);
     assert_eq!(old.len(), new.len(), "the same pages, other text");
 
-    let (mut saw_old, mut saw_new) = (0, 0);
+    let (mut saw_old, mut saw_new, mut mid_render) = (0, 0, 0);
     for delay in delays(run) {
         kill_after(build_cmd(&new_data, &site), delay);
+        // Reported only: shows the kill points reach the rendering, not just loading.
+        if debris(root, "site")
+            .iter()
+            .any(|n| n.contains(".building-"))
+        {
+            mid_render += 1;
+        }
         let now = tree(&site);
         if now == old {
             saw_old += 1;
@@ -159,7 +166,8 @@ fn killed_builds_leave_the_old_or_the_new_site_and_the_next_build_cleans_up() {
         assert_eq!(debris(root, "site"), Vec::<String>::new());
     }
     eprintln!(
-        "build ({run:?}) killed {KILLS} times: {saw_old} old site, {saw_new} new site, 0 mixed"
+        "build ({run:?}) killed {KILLS} times ({mid_render} while rendering): \
+         {saw_old} old site, {saw_new} new site, 0 mixed"
     );
 }
 
@@ -291,10 +299,13 @@ fn killed_exports_leave_each_file_old_or_new_and_the_next_export_cleans_up() {
     assert!(old.keys().eq(new.keys()));
     assert!(old.iter().filter(|(k, v)| new[*k] != **v).count() >= 4);
 
-    let (mut all_old, mut all_new, mut mixed) = (0, 0, 0);
+    let (mut all_old, mut all_new, mut mixed, mut mid_write) = (0, 0, 0, 0);
     for delay in delays(run) {
         kill_after(export_cmd(&sample(), &out, new_day), delay);
         let now = tree(&out);
+        if now.keys().any(|k| k.ends_with(".tmp")) {
+            mid_write += 1;
+        }
         for (name, bytes) in &old {
             let got = &now[name];
             assert!(
@@ -322,8 +333,8 @@ fn killed_exports_leave_each_file_old_or_new_and_the_next_export_cleans_up() {
         assert_eq!(debris(tmp.path(), "export"), Vec::<String>::new());
     }
     eprintln!(
-        "export ({run:?}) killed {KILLS} times: {all_old} all old, {all_new} all new, \
-         {mixed} a mix of whole old and new files"
+        "export ({run:?}) killed {KILLS} times ({mid_write} while writing): {all_old} all old, \
+         {all_new} all new, {mixed} a mix of whole old and new files"
     );
 }
 
