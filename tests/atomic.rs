@@ -8,6 +8,9 @@
 //! land in loading, rendering and swapping whatever the machine's speed; the
 //! assertions hold at every point, so none depends on timing.
 
+// SIGKILL, flock and symlinks as on Unix.
+#![cfg(unix)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

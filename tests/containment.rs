@@ -13,6 +13,9 @@
 //! intended ones). `--out` pointing at the data folder, a parent of it, `/` or
 //! the home folder is refused, `--force` or not.
 
+// SIGKILL, flock and symlinks as on Unix.
+#![cfg(unix)]
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
