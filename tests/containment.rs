@@ -10,8 +10,8 @@
 //! taken before and after, leaving out only the folder the command may write:
 //! `out/` for `build`/`export`/`init out/…`, `data/` for `new`/`import` (whose
 //! existing files are then compared byte for byte, except `import --update`'s
-//! intended ones). `--out` pointing at the data folder, a parent of it, `/` or
-//! the home folder is refused, `--force` or not.
+//! intended ones). `--out` pointing at the data folder, a record folder in it, a
+//! parent of it, `/` or the home folder is refused, `--force` or not.
 
 // SIGKILL, flock and symlinks as on Unix.
 #![cfg(unix)]
@@ -131,15 +131,20 @@ impl Tree {
         }
     }
 
-    fn cmd(&self, args: &[&str]) -> Command {
+    /// salesbook in root, TMPDIR and HOME set, no arguments yet.
+    fn bare(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_salesbook"));
         c.current_dir(&self.root)
             .env("TMPDIR", &self.tmp)
             .env("HOME", self.root.join("sibling"))
             .env("NO_COLOR", "1")
-            .args(["--data", "data"])
-            .args(args)
             .stdin(Stdio::null());
+        c
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = self.bare();
+        c.args(["--data", "data"]).args(args);
         c
     }
 
@@ -402,8 +407,20 @@ fn out_at_the_data_its_parents_root_or_home_is_refused_even_with_force() {
         refused(&t, command, "data", "is the data folder");
         refused(&t, command, "sibling/link", "is the data folder");
         refused(&t, command, "sibling/../data", "is the data folder");
-        refused(&t, command, "data/site", "inside the data folder");
-        refused(&t, command, "sibling/link/site", "inside the data folder");
+        refused(
+            &t,
+            command,
+            "data/leads",
+            "inside leads/ of the data folder",
+        );
+        refused(
+            &t,
+            command,
+            "data/cases/site",
+            "inside cases/ of the data folder",
+        );
+        refused(&t, command, "data/templates", "inside templates/");
+        refused(&t, command, "sibling/link/deals", "inside deals/");
         refused(&t, command, ".", "contains the data folder");
         refused(&t, command, root, "contains the data folder");
         refused(&t, command, top, "contains the data folder");
@@ -417,4 +434,27 @@ fn out_at_the_data_its_parents_root_or_home_is_refused_even_with_force() {
     // Beside the data is fine.
     let o = t.run(&["build", "--out", "site"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn a_data_repository_may_hold_its_own_build() {
+    // `salesbook --data . build --out public`, as the CI templates run it.
+    let t = Tree::new();
+    let data = t.root.join("data");
+    for args in [
+        &["--data", ".", "build", "--out", "public"][..],
+        &["--data", ".", "export", "--out", "export"],
+    ] {
+        let o = t.bare().current_dir(&data).args(args).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    assert!(data.join("public/index.html").is_file());
+    assert!(data.join("export/kpis.json").is_file());
+    let o = t
+        .bare()
+        .current_dir(&data)
+        .args(["--data", ".", "build", "--out", ".git", "--force"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
 }

@@ -1,9 +1,10 @@
 //! Where `build` and `export` may write, and how they write there safely
 //! (SECURITY.md "Atomic and contained output"):
 //!
-//! - [`guard`]: the output folder is never the data folder, inside it, a parent
-//!   of it (so never the data's repository root), `/` or the home folder — even
-//!   with `--force`, because replacing such a folder destroys the records.
+//! - [`guard`]: the output folder is never the data folder, a record folder,
+//!   `templates/` or a hidden folder inside it, a parent of it (so never the
+//!   data's repository root), `/` or the home folder — even with `--force`,
+//!   because replacing such a folder destroys the records.
 //! - [`Lock`]: one writer per output folder. An advisory `flock` on
 //!   `.<name>.lock` beside the output; a second writer fails at once with a
 //!   clear message rather than waiting (a build takes seconds, a silent wait
@@ -57,11 +58,21 @@ fn refusal(out: &Path, data: &Path, home: Option<&Path>) -> Option<String> {
     if out == data {
         return Some("it is the data folder".into());
     }
-    if out.starts_with(data) {
-        return Some(format!(
-            "it is inside the data folder {} (generated files do not belong with the records)",
-            data.display()
-        ));
+    // A data repository may hold its build (`--data . build --out public`, as the
+    // CI templates do, `/site/` in its .gitignore), but not among the records,
+    // the theme or hidden folders such as `.git`.
+    if let Ok(rel) = out.strip_prefix(data)
+        && let Some(Component::Normal(first)) = rel.components().next()
+    {
+        let first = first.to_string_lossy();
+        let record_folder = crate::load::Kind::ALL.iter().any(|k| k.folder() == first);
+        if record_folder || first == "templates" || first.starts_with('.') {
+            return Some(format!(
+                "it is inside {first}/ of the data folder {} (generated files do not belong \
+                 with the records, the theme or hidden folders)",
+                data.display()
+            ));
+        }
     }
     if data.starts_with(out) {
         return Some(format!(
@@ -82,7 +93,8 @@ fn refusal(out: &Path, data: &Path, home: Option<&Path>) -> Option<String> {
 }
 
 /// Refuses an output folder that replacing or filling would harm: the data
-/// folder, a folder inside it, a parent of it (which includes the data's git
+/// folder, its record folders, `templates/` or hidden folders (a data
+/// repository's own `site/` or `public/` is fine), a parent of it (which includes the data's git
 /// repository root), `/`, the home folder or a parent of it. Paths are compared
 /// canonicalised, so symlinks and `..` do not get around it.
 pub fn guard(out: &Path, data: &Path) -> Result<(), String> {
@@ -303,7 +315,18 @@ mod tests {
         let home = Some(Path::new("/home/ann"));
         let r = |out: &str| refusal(Path::new(out), data, home);
         assert!(r("/w/repo/data").unwrap().contains("is the data folder"));
-        assert!(r("/w/repo/data/site").unwrap().contains("inside the data"));
+        assert!(r("/w/repo/data/leads").unwrap().contains("inside leads/"));
+        assert!(
+            r("/w/repo/data/cases/site")
+                .unwrap()
+                .contains("inside cases/")
+        );
+        assert!(
+            r("/w/repo/data/templates")
+                .unwrap()
+                .contains("inside templates/")
+        );
+        assert!(r("/w/repo/data/.git/x").unwrap().contains("inside .git/"));
         assert!(r("/w/repo").unwrap().contains("contains the data"));
         assert!(r("/w").unwrap().contains("contains the data"));
         assert!(r("/").unwrap().contains("root folder"));
@@ -312,6 +335,9 @@ mod tests {
         // Beside the data, or inside the home folder, is fine.
         assert_eq!(r("/w/repo/site"), None);
         assert_eq!(r("/w/repo/data-site"), None);
+        // A data repository's own build folder (the CI templates' `public`).
+        assert_eq!(r("/w/repo/data/public"), None);
+        assert_eq!(r("/w/repo/data/site"), None);
         assert_eq!(r("/home/ann/site"), None);
     }
 
