@@ -477,8 +477,9 @@ fn export(global: &Global, out: &std::path::Path, reveal_contacts: bool) -> i32 
         Some(Format::Csv) => ExportFormat::Csv,
         Some(_) => ExportFormat::Xlsx,
     };
-    match crate::export::write(
+    match crate::export::write_to(
         out,
+        &global.data,
         &book.repo,
         &book.index,
         &book.metrics,
@@ -497,7 +498,7 @@ fn export(global: &Global, out: &std::path::Path, reveal_contacts: bool) -> i32 
             EXIT_OK
         }
         Err(e) => {
-            eprintln!("error: cannot write to {}: {e}", out.display());
+            eprintln!("error: {e}");
             EXIT_USAGE
         }
     }

@@ -450,7 +450,71 @@ pub enum ExportFormat {
     Xlsx,
 }
 
+/// Every file `export` may write (the temporary `<name>.tmp` of these is ours to remove).
+pub const FILES: &[&str] = &[
+    "kpis.json",
+    "deals.json",
+    "kpis.csv",
+    "deals.csv",
+    "deal_stages.csv",
+    "table1_leads.csv",
+    "table2_customers.csv",
+    "table3_stages.csv",
+    "table4_kpis.csv",
+    "salesbook.xlsx",
+];
+
+/// `salesbook export`: [`write`] behind the output guard and lock
+/// (`crate::site::output`): never into the data folder, a parent of it, `/` or
+/// home; one export per folder at a time; the `.tmp` files a killed export left
+/// are removed first.
+#[allow(clippy::too_many_arguments)]
+pub fn write_to(
+    dir: &Path,
+    data_dir: &Path,
+    repo: &Repo,
+    index: &Index,
+    metrics: &Metrics,
+    format: ExportFormat,
+    reveal_contacts: bool,
+) -> Result<Vec<String>, ExportError> {
+    use crate::site::output;
+    output::guard(dir, data_dir).map_err(ExportError::Refused)?;
+    let _lock = output::Lock::acquire(dir, "export").map_err(ExportError::Locked)?;
+    let io = |e: std::io::Error| ExportError::Io(dir.to_path_buf(), e);
+    for name in FILES {
+        let tmp = temp_name(&dir.join(name));
+        if std::fs::symlink_metadata(&tmp).is_ok_and(|m| m.is_file()) {
+            std::fs::remove_file(&tmp).map_err(io)?;
+        }
+    }
+    write(dir, repo, index, metrics, format, reveal_contacts).map_err(io)
+}
+
+/// Why `export` wrote nothing (all exit 2).
+#[derive(Debug)]
+pub enum ExportError {
+    /// The output is the data folder, holds it, is `/` or home… (`crate::site::output::guard`).
+    Refused(String),
+    /// Another build or export holds the output's lock.
+    Locked(String),
+    Io(std::path::PathBuf, std::io::Error),
+}
+
+impl std::fmt::Display for ExportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExportError::Refused(e) | ExportError::Locked(e) => write!(f, "{e}"),
+            ExportError::Io(dir, e) => write!(f, "cannot write to {}: {e}", dir.display()),
+        }
+    }
+}
+
 /// Writes the export files into `dir` (created if needed); returns the file names.
+/// Each file is replaced atomically; the set is not: every file is first written
+/// in full under a temporary name, then all are renamed in one burst, so an
+/// interrupted export leaves each file old or new and the mix lasts only as long
+/// as the renames.
 pub fn write(
     dir: &Path,
     repo: &Repo,
@@ -460,28 +524,37 @@ pub fn write(
     reveal_contacts: bool,
 ) -> std::io::Result<Vec<String>> {
     std::fs::create_dir_all(dir)?;
-    let mut written = Vec::new();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     if matches!(format, ExportFormat::All | ExportFormat::Json) {
         let kpis = serde_json::to_string_pretty(&kpis_json(repo, metrics))?;
-        write_file(&dir.join("kpis.json"), kpis.as_bytes())?;
+        files.push(("kpis.json".into(), kpis.into_bytes()));
         let deals = serde_json::to_string_pretty(&deals_json(repo, metrics))?;
-        write_file(&dir.join("deals.json"), deals.as_bytes())?;
-        written.extend(["kpis.json".to_string(), "deals.json".to_string()]);
+        files.push(("deals.json".into(), deals.into_bytes()));
     }
     if matches!(format, ExportFormat::All | ExportFormat::Csv) {
         for t in tables(repo, index, metrics, reveal_contacts) {
-            let name = format!("{}.csv", t.name);
-            write_file(&dir.join(&name), &csv_bytes(&t)?)?;
-            written.push(name);
+            files.push((format!("{}.csv", t.name), csv_bytes(&t)?));
         }
     }
     if format == ExportFormat::Xlsx {
         let bytes = xlsx_bytes(&tables(repo, index, metrics, reveal_contacts))
             .map_err(std::io::Error::other)?;
-        write_file(&dir.join("salesbook.xlsx"), &bytes)?;
-        written.push("salesbook.xlsx".into());
+        files.push(("salesbook.xlsx".into(), bytes));
     }
-    Ok(written)
+    for (name, bytes) in &files {
+        let path = dir.join(name);
+        if let Err(e) = std::fs::write(temp_name(&path), bytes) {
+            for (name, _) in &files {
+                let _ = std::fs::remove_file(temp_name(&dir.join(name)));
+            }
+            return Err(e);
+        }
+    }
+    for (name, _) in &files {
+        let path = dir.join(name);
+        std::fs::rename(temp_name(&path), &path)?;
+    }
+    Ok(files.into_iter().map(|(name, _)| name).collect())
 }
 
 /// CSV with a UTF-8 BOM, so spreadsheet programs read the Chinese headers right.
@@ -520,14 +593,11 @@ fn xlsx_bytes(tables: &[Table]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     book.save_to_buffer()
 }
 
-/// Writes through a temporary file and a rename, so a reader never sees half a file.
-pub fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension(format!(
-        "{}.tmp",
-        path.extension().and_then(|e| e.to_str()).unwrap_or("")
-    ));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
+/// `kpis.json` → `kpis.json.tmp`: where a file is written before its rename.
+fn temp_name(path: &Path) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".tmp");
+    name.into()
 }
 
 #[cfg(test)]

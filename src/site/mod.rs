@@ -3,12 +3,14 @@
 //! The site is rendered from one [`Book`] (records + [`crate::metrics::Metrics`]);
 //! every figure shown comes from the metrics and is formatted by [`crate::format`].
 //! Pages are written into a temporary folder beside the output, which is swapped
-//! in at the end, so a failed build leaves the previous site untouched.
+//! in at the end, so a failed or killed build leaves the previous site untouched;
+//! [`output`] guards where a build may write and locks the output folder.
 
 mod anon;
 mod charts;
 mod forecast;
 pub mod markdown;
+pub mod output;
 mod pages;
 pub mod theme;
 
@@ -42,6 +44,10 @@ pub struct Options {
 pub enum BuildError {
     /// The output exists and is not a salesbook site (exit 2, refuse).
     NotASite(PathBuf),
+    /// The output is the data folder, holds it, is `/` or home… (exit 2, even with --force).
+    Refused(String),
+    /// Another build holds the output's lock (exit 2).
+    Locked(String),
     /// Theme or template problem.
     Theme(String),
     Io(String),
@@ -56,6 +62,7 @@ impl std::fmt::Display for BuildError {
                  choose another --out or pass --force to replace it",
                 p.display()
             ),
+            BuildError::Refused(e) | BuildError::Locked(e) => write!(f, "{e}"),
             BuildError::Theme(e) => write!(f, "{e}"),
             BuildError::Io(e) => write!(f, "{e}"),
         }
@@ -89,6 +96,10 @@ pub fn encode(seg: &str) -> String {
 /// Builds the site; returns the number of files written.
 pub fn build(book: &Book, data_dir: &Path, opts: &Options) -> Result<usize, BuildError> {
     let out = &opts.out;
+    output::guard(out, data_dir).map_err(BuildError::Refused)?;
+    // Held until the swap is done; every `.<out>.*` folder beside it is then stale.
+    let _lock = output::Lock::acquire(out, "build").map_err(BuildError::Locked)?;
+    output::recover(out).map_err(|e| io_err("cannot clean up beside", out, e))?;
     // Refuse to replace something that is not ours.
     if out.exists() {
         if !out.is_dir() {
@@ -110,20 +121,7 @@ pub fn build(book: &Book, data_dir: &Path, opts: &Options) -> Result<usize, Buil
     .map_err(BuildError::Theme)?;
     pages::set_global_context(book, opts, &mut theme);
 
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "site".into());
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(|e| io_err("cannot create", &parent, e))?;
-    let pid = std::process::id();
-    let tmp = parent.join(format!(".{name}.building-{pid}"));
-    if tmp.exists() {
-        let _ = std::fs::remove_dir_all(&tmp);
-    }
+    let (tmp, old) = output::temp_names(out);
     std::fs::create_dir(&tmp).map_err(|e| io_err("cannot create", &tmp, e))?;
     let written = match pages::write_all(book, data_dir, &theme, opts, &tmp) {
         Ok(n) => n,
@@ -132,25 +130,10 @@ pub fn build(book: &Book, data_dir: &Path, opts: &Options) -> Result<usize, Buil
             return Err(e);
         }
     };
-    // Swap: old away, new in, old deleted.
-    if out.exists() {
-        let old = parent.join(format!(".{name}.old-{pid}"));
-        if let Err(e) = std::fs::rename(out, &old) {
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(io_err("cannot move away", out, e));
-        }
-        if let Err(e) = std::fs::rename(&tmp, out) {
-            let _ = std::fs::rename(&old, out);
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(io_err("cannot move into place", out, e));
-        }
-        let _ = std::fs::remove_dir_all(&old);
-    } else {
-        std::fs::rename(&tmp, out).map_err(|e| {
-            let _ = std::fs::remove_dir_all(&tmp);
-            io_err("cannot move into place", out, e)
-        })?;
-    }
+    output::swap(&tmp, out, &old).map_err(|e| {
+        let _ = std::fs::remove_dir_all(&tmp);
+        io_err("cannot move into place", out, e)
+    })?;
     Ok(written)
 }
 
