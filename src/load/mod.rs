@@ -9,7 +9,7 @@ mod fields;
 mod frontmatter;
 mod records;
 
-pub use fields::{did_you_mean, to_stamp};
+pub use fields::{FIRST_DATE, LAST_DATE, did_you_mean, plausible, to_stamp};
 pub use frontmatter::{Split, SplitError, split as split_front_matter};
 
 use std::path::{Path, PathBuf};
@@ -126,7 +126,20 @@ pub fn load(dir: &Path) -> std::io::Result<(Repo, Diagnostics)> {
     }
     let tz = repo.config().team.timezone;
 
-    let found = walk(dir)?;
+    let (found, unreadable) = walk(dir)?;
+    for (rel, why) in unreadable {
+        let file = repo.sources.add(SourceFile {
+            abs_path: dir.join(&rel),
+            rel_path: rel,
+            text: String::new(),
+        });
+        diags.push(Diagnostic::error(
+            "read-error",
+            file,
+            0..0,
+            format!("cannot read the folder: {why}"),
+        ));
+    }
     let first_id = repo.sources.len() as u32;
     let parsed: Vec<(SourceFile, Parsed, Vec<Diagnostic>)> = found
         .into_par_iter()
@@ -181,9 +194,12 @@ fn insert(repo: &mut Repo, record: Parsed) {
     }
 }
 
-/// The record files below the five record folders, in a stable order.
-fn walk(dir: &Path) -> std::io::Result<Vec<Found>> {
+/// The record files below the five record folders, in a stable order, and the
+/// folders that could not be read (path relative to `dir`, reason).
+#[allow(clippy::type_complexity)]
+fn walk(dir: &Path) -> std::io::Result<(Vec<Found>, Vec<(String, String)>)> {
     let mut found = Vec::new();
+    let mut unreadable = Vec::new();
     for kind in Kind::ALL {
         let root = dir.join(kind.folder());
         // A record folder that is a symlink is not followed either.
@@ -198,7 +214,20 @@ fn walk(dir: &Path) -> std::io::Result<Vec<Found>> {
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
         for entry in walker {
-            let entry = entry.map_err(std::io::Error::other)?;
+            let entry = match entry {
+                Ok(entry) => entry,
+                // An unreadable sub-folder is a diagnostic, not the end of the run.
+                Err(e) => {
+                    let rel = e
+                        .path()
+                        .map_or_else(|| kind.folder().to_string(), |p| relative(dir, p));
+                    let why = e
+                        .io_error()
+                        .map_or_else(|| e.to_string(), ToString::to_string);
+                    unreadable.push((rel, why));
+                    continue;
+                }
+            };
             if !entry.file_type().is_file() {
                 continue; // folders, and symlinks, which are never followed
             }
@@ -208,17 +237,21 @@ fn walk(dir: &Path) -> std::io::Result<Vec<Found>> {
             if !matches!(ext, "toml" | "md") || name.eq_ignore_ascii_case("README.md") {
                 continue;
             }
-            let rel = path
-                .strip_prefix(dir)
-                .unwrap_or(&path)
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            let rel = relative(dir, &path);
             found.push(Found { kind, path, rel });
         }
     }
-    Ok(found)
+    Ok((found, unreadable))
+}
+
+/// `path` relative to the data folder, with `/` separators.
+fn relative(dir: &Path, path: &Path) -> String {
+    path.strip_prefix(dir)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 enum Parsed {
@@ -251,26 +284,57 @@ fn read(path: &Path, rel: String) -> (SourceFile, Result<(), Option<Diagnostic>>
         .with_hint("keep the data files themselves in the data folder");
         return (file, Err(Some(d)));
     }
-    let result = match std::fs::read(path) {
+    // A FIFO or a device would block or never end: only regular files are read.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        let d = Diagnostic::error(
+            "read-error",
+            placeholder,
+            0..0,
+            "not a regular file (a folder, a pipe or a device)",
+        );
+        return (file, Err(Some(d)));
+    }
+    let result = match read_bounded(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => {
                 file.text = text;
                 Ok(())
             }
             Err(e) => {
+                // Keep the valid text and the rest of the offending line (lossy,
+                // at most a few hundred bytes), so the diagnostic can show the
+                // line and column of the first invalid byte.
                 let at = e.utf8_error().valid_up_to();
+                let bytes = e.into_bytes();
+                let rest = &bytes[at..bytes.len().min(at + 256)];
+                let line_end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+                let mut text = String::from_utf8_lossy(&bytes[..at]).into_owned();
+                text.push_str(&String::from_utf8_lossy(&rest[..line_end]));
+                file.text = text;
+                let what = match bytes.get(..2) {
+                    Some([0xff, 0xfe] | [0xfe, 0xff]) => "it looks like UTF-16",
+                    _ => "invalid byte",
+                };
                 Err(Some(
                     Diagnostic::error(
                         "not-utf8",
                         placeholder,
-                        0..0,
-                        format!("the file is not valid UTF-8 (invalid byte at offset {at})"),
+                        at..at + '\u{fffd}'.len_utf8(),
+                        format!(
+                            "the file is not valid UTF-8 ({what} at offset {at}, byte 0x{:02X})",
+                            bytes[at]
+                        ),
                     )
                     .with_hint("save the file as UTF-8"),
                 ))
             }
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(None),
+        Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => Err(Some(
+            Diagnostic::error("read-error", placeholder, 0..0, e.to_string()).with_hint(
+                "split the record, or move large material (exports, attachments) out of the data folder",
+            ),
+        )),
         Err(e) => Err(Some(Diagnostic::error(
             "read-error",
             placeholder,
@@ -279,6 +343,37 @@ fn read(path: &Path, rel: String) -> (SourceFile, Result<(), Option<Diagnostic>>
         ))),
     };
     (file, result)
+}
+
+/// The largest file salesbook reads (record or `pipeline.toml`). Parsing needs
+/// up to ~45× a file's size in memory (a file of many small tables), so this
+/// bounds memory per file; hand-written records are far smaller (the sample's
+/// largest is a few kB). See docs/robustness.md.
+pub const MAX_FILE_BYTES: u64 = 10 << 20;
+
+/// Reads a whole file unless it is larger than [`MAX_FILE_BYTES`]; reads at most
+/// one byte past the limit, so a huge or growing file costs no memory.
+fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata().map_or(0, |m| m.len());
+    let mut bytes = Vec::with_capacity(len.min(MAX_FILE_BYTES) as usize + 1);
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES || len > MAX_FILE_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!(
+                "the file is {}, more than the {} MiB salesbook reads",
+                mib(len.max(bytes.len() as u64)),
+                MAX_FILE_BYTES >> 20
+            ),
+        ));
+    }
+    Ok(bytes)
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1 << 20) as f64)
 }
 
 fn strip_bom(text: &str) -> (&str, usize) {
