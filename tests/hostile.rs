@@ -1021,7 +1021,7 @@ fn as_of_year_0000_or_9999() {
 }
 
 #[test]
-fn amounts_of_1e308_never_show_inf() {
+fn amounts_of_1e308_are_refused() {
     let repo = base();
     repo.write("deals/a-tech-2023.toml", DEAL.replace("500000", "1e308"));
     repo.write(
@@ -1030,12 +1030,32 @@ fn amounts_of_1e308_never_show_inf() {
     );
     repo.write("months/2023-10.md", "+++\n+++\n");
     let run = check(&repo.data());
-    assert!(matches!(run.code, 0 | 1), "{}", run.stderr);
-    if run.code == 1 {
-        // Refused: the sum of two such amounts is not a finite number.
-        run.find("out-of-range", "deals/b-2023.toml");
-        return;
+    assert_eq!(run.code, 1, "{:#?}", run.diags);
+    for file in ["deals/a-tech-2023.toml", "deals/b-2023.toml"] {
+        let d = run.at("out-of-range", file, 3, 10);
+        assert!(
+            d["message"].as_str().unwrap().contains("1000000000000000"),
+            "{d}"
+        );
     }
+    assert_eq!(build_and_export(&repo), (1, 1));
+}
+
+#[test]
+fn amounts_at_the_limit_add_up_and_never_show_inf() {
+    let repo = base();
+    for i in 0..3 {
+        repo.write(
+            &format!("deals/d{i}-2023.toml"),
+            DEAL.replace("500000", "1e15"),
+        );
+    }
+    repo.write(
+        "months/2023-10.md",
+        MONTH.replace("500000", "3500000000000000"),
+    );
+    repo.write("deals/a-tech-2023.toml", DEAL.replace("500000", "5e14"));
+    accepts(&repo.data());
     assert_eq!(build_and_export(&repo), (0, 0));
     for dir in ["site", "export"] {
         for (rel, text) in files(&repo.tmp.path().join(dir)) {

@@ -306,9 +306,9 @@ impl<'t, 'i> Table<'t, 'i> {
         Some(n)
     }
 
-    /// An amount in yuan: a number ≥ 0.
+    /// An amount in yuan: a number from 0 to [`MAX_AMOUNT`].
     pub fn amount(&self, cx: &mut Cx, key: &str, required: bool) -> Option<Sp<f64>> {
-        self.number_in(cx, key, required, Some(0.0), None)
+        self.number_in(cx, key, required, Some(0.0), Some(MAX_AMOUNT))
     }
 
     /// A 0–100 score or percentage.
@@ -436,6 +436,11 @@ impl<'t, 'i> Table<'t, 'i> {
         }
     }
 }
+
+/// The largest amount (yuan): 10^15 is far beyond any deal, keeps whole yuan
+/// exact in an f64 and lets millions of them add up without overflowing to
+/// infinity (1e308 was accepted and a page showed a 300-digit number).
+pub const MAX_AMOUNT: f64 = 1e15;
 
 /// The dates salesbook accepts (SPEC's TOML allows 0000-01-01 to 9999-12-31).
 /// The figures run month by month from the earliest event to the as-of date,
