@@ -678,6 +678,25 @@ fn ids_differing_only_in_case_in_every_kind() {
 }
 
 #[test]
+fn tags_differing_only_in_case() {
+    // Each tag is a page (`cases/tags/<tag>/`), so `CRM` and `crm` clash like ids.
+    let repo = base();
+    repo.write(
+        "cases/a-tech-win.md",
+        CASE.replace("author", "tags = [\"CRM\", \"价格\"]\nauthor"),
+    );
+    repo.write(
+        "cases/b-loss.md",
+        CASE.replace("author", "tags = [\"crm\", \"价格\"]\nauthor"),
+    );
+    let run = check(&repo.data());
+    assert_eq!(run.code, 1, "{:#?}", run.diags);
+    let d = run.at("id-case-clash", "cases/b-loss.md", 1, 1);
+    assert!(d["message"].as_str().unwrap().contains("`crm`"), "{d}");
+    assert_eq!(run.diags.len(), 1, "{:#?}", run.diags);
+}
+
+#[test]
 fn lookalike_ids_warn() {
     let repo = base();
     repo.write("leads/ＬＸ００１.toml", LEAD); // full-width
