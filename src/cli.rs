@@ -185,8 +185,17 @@ fn default_data_dir() -> PathBuf {
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("`{s}` is not a date like 2023-10-31"))
+    let date = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date like 2023-10-31"))?;
+    // The same window as dates in the data: the figures run month by month.
+    if !crate::load::plausible(date) {
+        return Err(format!(
+            "`{s}` is outside {} to {}",
+            crate::load::FIRST_DATE,
+            crate::load::LAST_DATE
+        ));
+    }
+    Ok(date)
 }
 
 /// Parses the arguments, runs the command and returns the exit code.

@@ -127,11 +127,11 @@ macro_rules! fixture {
 
 // ---- errors: reading and parsing -------------------------------------------------------
 
-// leads/LX001.toml is GBK-encoded.
+// leads/LX001.toml is GBK-encoded: the error points at the first bad byte.
 fixture!(
     not_utf8,
     "not-utf8",
-    [("error", "not-utf8", "leads/LX001.toml", 1, 1)]
+    [("error", "not-utf8", "leads/LX001.toml", 3, 13)]
 );
 // An unterminated string: the error points where the closing quote is missing.
 fixture!(
@@ -218,6 +218,18 @@ fixture!(
     id_case_clash,
     "id-case-clash",
     [("error", "id-case-clash", "leads/LX001.toml", 1, 1)]
+);
+// `LX001.`: Windows drops the trailing dot, so it would clash with `LX001`.
+fixture!(
+    reserved_id,
+    "reserved-id",
+    [("error", "reserved-id", "leads/LX001..toml", 1, 1)]
+);
+// `LХ001` with a Cyrillic `Х` beside `LX001`: a warning on the later file.
+fixture!(
+    lookalike_id,
+    "lookalike-id",
+    [("warning", "lookalike-id", "leads/LХ001.toml", 1, 1)]
 );
 // One of each kind of reference: owner, channel, customer, lead, deal, stage, author.
 fixture!(

@@ -1,11 +1,14 @@
-//! Ids: unique per kind, and not differing only in case (they would clash on
-//! case-insensitive file systems once they become output paths).
+//! Ids: unique per kind, not differing only in case (they would clash on
+//! case-insensitive file systems once they become output paths), not a name
+//! that Windows reserves or that the site already uses beside record pages, and
+//! not a Unicode look-alike of another id (a warning: both files are fine, but
+//! a reader or a reference can easily mean the wrong one).
 
 use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Meta, Repo};
-use crate::source::Sources;
+use crate::source::{FileId, Sources, Span};
 
 pub fn check(repo: &Repo, out: &mut Diagnostics) {
     let s = &repo.sources;
@@ -18,6 +21,8 @@ pub fn check(repo: &Repo, out: &mut Diagnostics) {
         let file = config.meta.file;
         let mut seen = HashMap::new();
         for o in &config.owners {
+            // Owners get pages (`owners/<id>/`), like customers and deals.
+            reserved(file, &o.span, "owner", &o.id, &[], out);
             if let Some(_first) = seen.insert(o.id.as_str(), ()) {
                 out.push(Diagnostic::error(
                     "duplicate-id",
@@ -60,7 +65,15 @@ fn unique<'a>(
 ) {
     let mut exact: HashMap<&str, &Meta> = HashMap::new();
     let mut folded: HashMap<String, &Meta> = HashMap::new();
+    let mut skeletons: HashMap<String, &Meta> = HashMap::new();
+    // Names the site writes beside the record pages of a kind (`cases/tags/`,
+    // `cases/atom.xml`, ...): a record with that id would collide with them.
+    let site_names: &[&str] = match kind {
+        "case" => &["tags", "atom.xml", "search-index.js"],
+        _ => &[],
+    };
     for meta in metas {
+        reserved(meta.file, &meta.span, kind, &meta.id, site_names, out);
         if let Some(first) = exact.get(meta.id.as_str()) {
             out.push(
                 Diagnostic::error("duplicate-id", meta.file, meta.span.clone(), format!("{kind} id `{}` is used twice", meta.id))
@@ -79,6 +92,83 @@ fn unique<'a>(
                 )
                 .with_hint(format!("the other one is {}; on case-insensitive file systems their pages would overwrite each other", sources.get(first.file).rel_path)),
             );
+            continue;
+        }
+        if let Some(first) = skeletons.insert(skeleton(&meta.id), meta) {
+            out.push(
+                Diagnostic::warning(
+                    "lookalike-id",
+                    meta.file,
+                    meta.span.clone(),
+                    format!(
+                        "{kind} id `{}` looks like `{}` but is a different id",
+                        show(&meta.id),
+                        show(&first.id)
+                    ),
+                )
+                .with_hint(format!("the other one is {}; rename one of them so that a reader and a reference cannot mistake one for the other (mixed scripts or full-width characters?)", sources.get(first.file).rel_path)),
+            );
         }
     }
+}
+
+/// The UTS #39 skeleton of an id, case-folded: ids with equal keys look alike
+/// (`ＬＸ001` and `LX001`, Cyrillic `А` and Latin `A`).
+fn skeleton(id: &str) -> String {
+    // Lower-casing after the skeleton too: it maps `0` to `O`.
+    let skeleton: String = unicode_security::skeleton(&id.to_lowercase()).collect();
+    skeleton.to_lowercase()
+}
+
+/// Shows non-ASCII characters with their code points, so that the message
+/// itself tells two look-alike ids apart: `Д` → `Д (U+0414)`.
+fn show(id: &str) -> String {
+    let mut s = String::new();
+    for c in id.chars() {
+        s.push(c);
+        if !c.is_ascii() {
+            s.push_str(&format!(" (U+{:04X})", c as u32));
+        }
+    }
+    s
+}
+
+/// Device names Windows reserves in any folder, also with an extension
+/// (`CON.toml`): such a file cannot even be checked out there.
+const WINDOWS_DEVICES: &[&str] = &[
+    "con", "prn", "aux", "nul", "com0", "com1", "com2", "com3", "com4", "com5", "com6", "com7",
+    "com8", "com9", "lpt0", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// Reports an id that cannot become a portable output path: a Windows device
+/// name, a trailing dot (Windows drops it, so `a.` and `a` clash), `index.html`
+/// (the kind's index page) or one of `site_names`.
+fn reserved(
+    file: FileId,
+    span: &Span,
+    kind: &str,
+    id: &str,
+    site_names: &[&str],
+    out: &mut Diagnostics,
+) {
+    let lower = id.to_lowercase();
+    let stem = id.split('.').next().unwrap_or("");
+    let why = if WINDOWS_DEVICES.contains(&stem.to_lowercase().as_str()) {
+        format!("`{stem}` is a device name reserved by Windows")
+    } else if id.ends_with('.') {
+        "Windows drops a trailing dot from file names".to_string()
+    } else if lower == "index.html" || site_names.contains(&lower.as_str()) {
+        format!("the site already writes `{lower}` beside the {kind} pages")
+    } else {
+        return;
+    };
+    out.push(
+        Diagnostic::error(
+            "reserved-id",
+            file,
+            span.clone(),
+            format!("{kind} id `{id}` cannot be used: {why}"),
+        )
+        .with_hint("rename the record (its file name is its id)"),
+    );
 }

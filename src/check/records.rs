@@ -134,6 +134,7 @@ impl Refs<'_> {
 }
 
 pub fn check(repo: &Repo, index: &Index, out: &mut Diagnostics) {
+    tag_case_clashes(repo, out);
     let refs = Refs {
         repo,
         index,
@@ -241,6 +242,32 @@ pub fn check(repo: &Repo, index: &Index, out: &mut Diagnostics) {
                 Diagnostic::warning("personal-data-in-case", file, span, "a case review contains what looks like a phone number or email address")
                     .with_hint("case reviews are shared beyond the team: remove personal contact data from the text"),
             );
+        }
+    }
+}
+
+/// Tags become pages (`cases/tags/<tag>/`): two spellings that differ only in
+/// case (`CRM`, `crm`) would overwrite each other's page on a case-insensitive
+/// file system, like ids (`id-case-clash`). Reported at the later case.
+fn tag_case_clashes(repo: &Repo, out: &mut Diagnostics) {
+    let mut first: std::collections::HashMap<String, (&str, &Case)> = Default::default();
+    for case in &repo.cases {
+        for tag in &case.tags {
+            let (seen, other) = *first.entry(tag.to_lowercase()).or_insert((tag, case));
+            if seen != tag {
+                out.push(
+                    Diagnostic::error(
+                        "id-case-clash",
+                        case.meta.file,
+                        case.meta.span.clone(),
+                        format!("tag `{tag}` differs from `{seen}` only in case"),
+                    )
+                    .with_hint(format!(
+                        "write it `{seen}` as {} does: each tag is a page, and on case-insensitive file systems the two would overwrite each other",
+                        repo.sources.get(other.meta.file).rel_path
+                    )),
+                );
+            }
         }
     }
 }

@@ -4,7 +4,7 @@ use toml::de::DeTable;
 
 use super::fields::{Cx, Table};
 use crate::model::*;
-use crate::source::Span;
+use crate::source::{Sp, Span};
 
 const TEAM: &[&str] = &[
     "name",
@@ -72,6 +72,7 @@ pub fn parse(cx: &mut Cx, root: &DeTable, meta: Meta) -> Config {
             let region = t.opt_string(cx, "region");
             let team = t.opt_string(cx, "team");
             let id = id?;
+            valid_id(cx, "owner", &id);
             Some(Owner {
                 id: id.value,
                 span: id.span,
@@ -108,6 +109,7 @@ pub fn parse(cx: &mut Cx, root: &DeTable, meta: Meta) -> Config {
                     &ChannelGroup::VALUES,
                 );
                 let id = id?;
+                valid_id(cx, "channel", &id);
                 Some(Channel {
                     id: id.value,
                     span: id.span,
@@ -153,6 +155,7 @@ pub fn parse(cx: &mut Cx, root: &DeTable, meta: Meta) -> Config {
                         .map_or(0.0, |p| p.value),
                 };
                 let id = id?;
+                valid_id(cx, "stage", &id);
                 Some(StageDef {
                     id: id.value,
                     span: id.span,
@@ -208,6 +211,20 @@ pub fn parse(cx: &mut Cx, root: &DeTable, meta: Meta) -> Config {
     // The configuration is kept even when parts of it are wrong.
     cx.failed = false;
     config
+}
+
+/// Owner, channel and stage ids follow the record id rule: owner ids become
+/// page paths (`owners/<id>/`) and all of them appear in links and file names.
+fn valid_id(cx: &mut Cx, what: &str, id: &Sp<String>) {
+    if !super::is_valid_id(&id.value) {
+        cx.error(
+            "invalid-id",
+            id.span.clone(),
+            format!("{what} id `{}` is not a valid id", id.value.escape_debug()),
+        )
+        .hint =
+            Some("ids are 1–100 letters, digits, `-`, `_` or `.`, not starting with `.`".into());
+    }
 }
 
 fn team(cx: &mut Cx, t: &DeTable, span: Span, defaults: Team) -> Team {

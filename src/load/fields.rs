@@ -153,7 +153,7 @@ impl<'t, 'i> Table<'t, 'i> {
         Table { table, span, what }
     }
 
-    fn get(&self, key: &str) -> Option<&'t Spanned<DeValue<'i>>> {
+    pub fn get(&self, key: &str) -> Option<&'t Spanned<DeValue<'i>>> {
         self.table.get(key)
     }
 
@@ -256,14 +256,21 @@ impl<'t, 'i> Table<'t, 'i> {
             }
         };
         match n {
-            Some(n) if n.is_finite() => Some(Sp::new(n, span)),
+            // `+ 0.0` turns -0 into 0, so that no "-0" reaches a page or an export.
+            Some(n) if n.is_finite() => Some(Sp::new(n + 0.0, span)),
             _ => {
+                let literal = match v.get_ref() {
+                    DeValue::Integer(i) => i.as_str().to_string(),
+                    DeValue::Float(f) => f.as_str().to_string(),
+                    _ => String::new(),
+                };
+                let message = if literal.contains("nan") || literal.contains("inf") {
+                    format!("`{key}` must be a finite number, not {literal}")
+                } else {
+                    format!("`{key}` = {literal} is too large for a number")
+                };
                 cx.failed |= required;
-                cx.error(
-                    "out-of-range",
-                    span,
-                    format!("`{key}` must be a finite number"),
-                );
+                cx.error("out-of-range", span, message);
                 None
             }
         }
@@ -299,9 +306,9 @@ impl<'t, 'i> Table<'t, 'i> {
         Some(n)
     }
 
-    /// An amount in yuan: a number ≥ 0.
+    /// An amount in yuan: a number from 0 to [`MAX_AMOUNT`].
     pub fn amount(&self, cx: &mut Cx, key: &str, required: bool) -> Option<Sp<f64>> {
-        self.number_in(cx, key, required, Some(0.0), None)
+        self.number_in(cx, key, required, Some(0.0), Some(MAX_AMOUNT))
     }
 
     /// A 0–100 score or percentage.
@@ -318,10 +325,15 @@ impl<'t, 'i> Table<'t, 'i> {
             DeValue::Datetime(dt) => to_stamp(dt, cx.tz).map(|s| s.date),
             _ => None,
         };
-        if parsed.is_none() {
+        let Some(date) = parsed else {
             self.mistyped(cx, key, v, "a date", required);
+            return None;
+        };
+        if !plausible(date) {
+            implausible(cx, key, span, required);
+            return None;
         }
-        parsed.map(|d| Sp::new(d, span))
+        Some(Sp::new(date, span))
     }
 
     /// A date-time (with or without offset; without one it is in the team's zone).
@@ -331,10 +343,16 @@ impl<'t, 'i> Table<'t, 'i> {
             DeValue::Datetime(dt) if dt.time.is_some() => to_stamp(dt, cx.tz),
             _ => None,
         };
-        if parsed.is_none() {
+        let Some(stamp) = parsed else {
             cx.wrong_type(key, v, "a date-time");
+            return None;
+        };
+        let span = cx.abs(v.span());
+        if !plausible(stamp.date) {
+            implausible(cx, key, span, false);
+            return None;
         }
-        parsed.map(|s| Sp::new(s, cx.abs(v.span())))
+        Some(Sp::new(stamp, span))
     }
 
     /// A string that must be one of `names`; returns the matching value.
@@ -417,6 +435,32 @@ impl<'t, 'i> Table<'t, 'i> {
             None => Extra::new(),
         }
     }
+}
+
+/// The largest amount (yuan): 10^15 is far beyond any deal, keeps whole yuan
+/// exact in an f64 and lets millions of them add up without overflowing to
+/// infinity (1e308 was accepted and a page showed a 300-digit number).
+pub const MAX_AMOUNT: f64 = 1e15;
+
+/// The dates salesbook accepts (SPEC's TOML allows 0000-01-01 to 9999-12-31).
+/// The figures run month by month from the earliest event to the as-of date,
+/// so a typo like `0023-10-08` would mean 24,000 months of work and pages.
+pub const FIRST_DATE: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
+pub const LAST_DATE: NaiveDate = NaiveDate::from_ymd_opt(2199, 12, 31).expect("a date");
+
+/// Is `date` within [`FIRST_DATE`]`..=`[`LAST_DATE`]?
+pub fn plausible(date: NaiveDate) -> bool {
+    (FIRST_DATE..=LAST_DATE).contains(&date)
+}
+
+fn implausible(cx: &mut Cx, key: &str, span: Span, required: bool) {
+    cx.failed |= required;
+    cx.error(
+        "out-of-range",
+        span,
+        format!("`{key}` must be between {FIRST_DATE} and {LAST_DATE}"),
+    )
+    .hint = Some("a typo in the year?".into());
 }
 
 /// A TOML date or date-time as an instant and a team-local date.

@@ -10,7 +10,7 @@ mod frontmatter;
 mod records;
 mod revision;
 
-pub use fields::{did_you_mean, to_stamp};
+pub use fields::{FIRST_DATE, LAST_DATE, did_you_mean, plausible, to_stamp};
 pub use frontmatter::{Split, SplitError, split as split_front_matter};
 pub use revision::{load_revision, load_revision_kinds, team_timezone};
 
@@ -84,8 +84,25 @@ struct Found {
     content: Option<Content>,
 }
 
-/// A file's text, or why there is none (`Err(None)`: it does not exist).
-type Content = Result<String, Option<Diagnostic>>;
+/// A file's text, or why there is none.
+type Content = Result<String, Unreadable>;
+
+/// Why a file has no usable text: its diagnostic (`None`: it does not exist),
+/// and the text read before the problem, so that a `not-utf8` diagnostic can
+/// point at the line and column of the first bad byte.
+struct Unreadable {
+    why: Option<Diagnostic>,
+    text: String,
+}
+
+impl From<Option<Diagnostic>> for Unreadable {
+    fn from(why: Option<Diagnostic>) -> Self {
+        Unreadable {
+            why,
+            text: String::new(),
+        }
+    }
+}
 
 /// Loads `dir`. Errors only when the folder itself cannot be read.
 pub fn load(dir: &Path) -> std::io::Result<(Repo, Diagnostics)> {
@@ -98,7 +115,22 @@ pub fn load(dir: &Path) -> std::io::Result<(Repo, Diagnostics)> {
     // The configuration first: its time zone decides what date-times mean.
     let config_path = dir.join(CONFIG_FILE);
     let config = read(&config_path, CONFIG_FILE.into());
-    let found = walk(dir)?;
+    let (mut found, unreadable) = walk(dir)?;
+    // An unreadable sub-folder is a diagnostic, not the end of the run.
+    found.extend(unreadable.into_iter().map(|(kind, rel, why)| {
+        Found {
+            kind,
+            path: dir.join(&rel),
+            rel,
+            content: Some(Err(Some(Diagnostic::error(
+                "read-error",
+                FileId(0),
+                0..0,
+                format!("cannot read the folder: {why}"),
+            ))
+            .into())),
+        }
+    }));
     Ok(assemble(config, found))
 }
 
@@ -108,15 +140,16 @@ fn assemble(config_file: (SourceFile, Content), found: Vec<Found>) -> (Repo, Dia
     let mut repo = Repo::default();
     let mut diags = Diagnostics::default();
     let (mut config_source, config_text) = config_file;
-    if let Ok(text) = &config_text {
-        // Kept for the run: diagnostics point into it.
-        config_source.text = text.clone();
-    }
+    // Kept for the run: diagnostics point into it.
+    config_source.text = match &config_text {
+        Ok(text) => text.clone(),
+        Err(e) => e.text.clone(),
+    };
     let config_id = repo.sources.add(config_source);
     let mut cx = Cx::new(config_id, 0, chrono_tz::Asia::Shanghai);
     match config_text {
-        Err(d) => {
-            let d = d.unwrap_or_else(|| {
+        Err(e) => {
+            let d = e.why.unwrap_or_else(|| {
                 Diagnostic::error(
                     "missing-config",
                     config_id,
@@ -200,9 +233,12 @@ fn insert(repo: &mut Repo, record: Parsed) {
     }
 }
 
-/// The record files below the five record folders, in a stable order.
-fn walk(dir: &Path) -> std::io::Result<Vec<Found>> {
+/// The record files below the five record folders, in a stable order, and the
+/// folders that could not be read (kind, path relative to `dir`, reason).
+#[allow(clippy::type_complexity)]
+fn walk(dir: &Path) -> std::io::Result<(Vec<Found>, Vec<(Kind, String, String)>)> {
     let mut found = Vec::new();
+    let mut unreadable = Vec::new();
     for kind in Kind::ALL {
         let root = dir.join(kind.folder());
         // A record folder that is a symlink is not followed either.
@@ -217,7 +253,20 @@ fn walk(dir: &Path) -> std::io::Result<Vec<Found>> {
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
         for entry in walker {
-            let entry = entry.map_err(std::io::Error::other)?;
+            let entry = match entry {
+                Ok(entry) => entry,
+                // An unreadable sub-folder is a diagnostic, not the end of the run.
+                Err(e) => {
+                    let rel = e
+                        .path()
+                        .map_or_else(|| kind.folder().to_string(), |p| relative(dir, p));
+                    let why = e
+                        .io_error()
+                        .map_or_else(|| e.to_string(), ToString::to_string);
+                    unreadable.push((kind, rel, why));
+                    continue;
+                }
+            };
             if !entry.file_type().is_file() {
                 continue; // folders, and symlinks, which are never followed
             }
@@ -227,13 +276,7 @@ fn walk(dir: &Path) -> std::io::Result<Vec<Found>> {
             if !matches!(ext, "toml" | "md") || name.eq_ignore_ascii_case("README.md") {
                 continue;
             }
-            let rel = path
-                .strip_prefix(dir)
-                .unwrap_or(&path)
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            let rel = relative(dir, &path);
             found.push(Found {
                 kind,
                 path,
@@ -242,7 +285,17 @@ fn walk(dir: &Path) -> std::io::Result<Vec<Found>> {
             });
         }
     }
-    Ok(found)
+    Ok((found, unreadable))
+}
+
+/// `path` relative to the data folder, with `/` separators.
+fn relative(dir: &Path, path: &Path) -> String {
+    path.strip_prefix(dir)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 enum Parsed {
@@ -268,19 +321,35 @@ fn symlink_error() -> Diagnostic {
     .with_hint("keep the data files themselves in the data folder")
 }
 
-/// A file's bytes as text, or the `not-utf8` diagnostic.
+/// A file's bytes as text, or the `not-utf8` diagnostic at the first bad byte.
 fn decode(bytes: Vec<u8>) -> Content {
     String::from_utf8(bytes).map_err(|e| {
+        // Keep the valid text and the rest of the offending line (lossy, at
+        // most a few hundred bytes), so the diagnostic can show its line and column.
         let at = e.utf8_error().valid_up_to();
-        Some(
-            Diagnostic::error(
-                "not-utf8",
-                FileId(0),
-                0..0,
-                format!("the file is not valid UTF-8 (invalid byte at offset {at})"),
-            )
-            .with_hint("save the file as UTF-8"),
+        let bytes = e.into_bytes();
+        let rest = &bytes[at..bytes.len().min(at + 256)];
+        let line_end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+        let mut text = String::from_utf8_lossy(&bytes[..at]).into_owned();
+        text.push_str(&String::from_utf8_lossy(&rest[..line_end]));
+        let what = match bytes.get(..2) {
+            Some([0xff, 0xfe] | [0xfe, 0xff]) => "it looks like UTF-16",
+            _ => "invalid byte",
+        };
+        let why = Diagnostic::error(
+            "not-utf8",
+            FileId(0),
+            at..at + '\u{fffd}'.len_utf8(),
+            format!(
+                "the file is not valid UTF-8 ({what} at offset {at}, byte 0x{:02X})",
+                bytes[at]
+            ),
         )
+        .with_hint("save the file as UTF-8");
+        Unreadable {
+            why: Some(why),
+            text,
+        }
     })
 }
 
@@ -293,19 +362,67 @@ fn read(path: &Path, rel: String) -> (SourceFile, Content) {
         text: String::new(),
     };
     if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        return (file, Err(Some(symlink_error())));
+        return (file, Err(Some(symlink_error()).into()));
     }
-    let result = match std::fs::read(path) {
+    // A FIFO or a device would block or never end: only regular files are read.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        let d = Diagnostic::error(
+            "read-error",
+            FileId(0),
+            0..0,
+            "not a regular file (a folder, a pipe or a device)",
+        );
+        return (file, Err(Some(d).into()));
+    }
+    let result = match read_bounded(path) {
         Ok(bytes) => decode(bytes),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(None.into()),
+        Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => Err(Some(
+            Diagnostic::error("read-error", FileId(0), 0..0, e.to_string()).with_hint(
+                "split the record, or move large material (exports, attachments) out of the data folder",
+            ),
+        )
+        .into()),
         Err(e) => Err(Some(Diagnostic::error(
             "read-error",
             FileId(0),
             0..0,
             format!("cannot read the file: {e}"),
-        ))),
+        ))
+        .into()),
     };
     (file, result)
+}
+
+/// The largest file salesbook reads (record or `pipeline.toml`). Parsing needs
+/// up to ~45× a file's size in memory (a file of many small tables), so this
+/// bounds memory per file; hand-written records are far smaller (the sample's
+/// largest is a few kB). See docs/robustness.md.
+pub const MAX_FILE_BYTES: u64 = 10 << 20;
+
+/// Reads a whole file unless it is larger than [`MAX_FILE_BYTES`]; reads at most
+/// one byte past the limit, so a huge or growing file costs no memory.
+fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata().map_or(0, |m| m.len());
+    let mut bytes = Vec::with_capacity(len.min(MAX_FILE_BYTES) as usize + 1);
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES || len > MAX_FILE_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!(
+                "the file is {}, more than the {} MiB salesbook reads",
+                mib(len.max(bytes.len() as u64)),
+                MAX_FILE_BYTES >> 20
+            ),
+        ));
+    }
+    Ok(bytes)
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1 << 20) as f64)
 }
 
 fn strip_bom(text: &str) -> (&str, usize) {
@@ -343,30 +460,34 @@ fn parse_file(f: Found, file: FileId, tz: chrono_tz::Tz) -> (SourceFile, Parsed,
             content,
         ),
     };
-    if let Err(d) = content {
-        let id = f
-            .path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let d = d.unwrap_or_else(|| {
-            Diagnostic::error(
-                "read-error",
-                file,
-                0..0,
-                "the file disappeared while reading",
-            )
-        });
-        return (
-            source,
-            Parsed::Failed(f.kind, id),
-            vec![Diagnostic { file, ..d }],
-        );
-    }
-    if let Ok(text) = content {
-        source.text = text;
-    }
+    let content = match content {
+        Ok(text) => text,
+        Err(e) => {
+            source.text = e.text;
+            let d = e.why.unwrap_or_else(|| {
+                Diagnostic::error(
+                    "read-error",
+                    file,
+                    0..0,
+                    "the file disappeared while reading",
+                )
+            });
+            return (
+                source,
+                Parsed::Failed(f.kind, stem(&f.path)),
+                vec![Diagnostic { file, ..d }],
+            );
+        }
+    };
+    source.text = content;
     parse_source(f.kind, source, file, tz)
+}
+
+/// A record's id: its file name without the extension.
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Parses a record file already read; its id and extension come from `abs_path`.

@@ -435,8 +435,25 @@ pub fn month(cx: &mut Cx, root: &DeTable, meta: Meta, body: &str) -> Option<Mont
             })
         })
         .collect();
+    let ym = YearMonth::parse(&meta.id);
+    if let Some(ym) = ym
+        && !chrono::NaiveDate::from_ymd_opt(ym.year, ym.month, 1).is_some_and(super::plausible)
+    {
+        // Named like a month, but outside the dates salesbook accepts.
+        cx.error(
+            "out-of-range",
+            meta.span.clone(),
+            format!(
+                "month `{}` is outside {} to {}",
+                meta.id,
+                super::FIRST_DATE.format("%Y-%m"),
+                super::LAST_DATE.format("%Y-%m")
+            ),
+        );
+        return None;
+    }
     let month = Month {
-        month: YearMonth::parse(&meta.id),
+        month: ym,
         extra: t.extra(cx),
         body: body.to_string(),
         meta,
@@ -477,7 +494,7 @@ pub fn case(
         deal: t.string(cx, "deal", false),
         industry: t.opt_string(cx, "industry"),
         stage: t.string(cx, "stage", false),
-        tags: t.strings(cx, "tags"),
+        tags: tags(cx, &t),
         lessons: t.strings(cx, "lessons"),
         improvements: t.strings(cx, "improvements"),
         author: t.string(cx, "author", false),
@@ -491,4 +508,29 @@ pub fn case(
         result: result?.value,
     };
     (!cx.failed).then_some(case)
+}
+
+/// At most this many distinct tags per case: each tag becomes a page
+/// (`cases/tags/<tag>/`) listing its cases.
+pub const MAX_TAGS: usize = 100;
+
+/// A case's tags, each once (a repeated tag is accepted and counts once),
+/// at most [`MAX_TAGS`] of them.
+fn tags(cx: &mut Cx, t: &Table) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut tags = t.strings(cx, "tags");
+    tags.retain(|tag| seen.insert(tag.clone()));
+    if tags.len() > MAX_TAGS {
+        let span = t.get("tags").map_or(0..0, |v| cx.abs(v.span()));
+        cx.error(
+            "out-of-range",
+            span,
+            format!(
+                "{} different tags; a case has at most {MAX_TAGS}",
+                tags.len()
+            ),
+        );
+        tags.truncate(MAX_TAGS);
+    }
+    tags
 }

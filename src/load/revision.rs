@@ -42,8 +42,8 @@ pub fn load_revision_kinds(
             };
             let content = match e.kind {
                 EntryKind::File => Ok(String::new()), // read below with the records
-                EntryKind::Symlink => Err(Some(symlink_error())),
-                EntryKind::Other => Err(Some(not_a_file())),
+                EntryKind::Symlink => Err(Some(symlink_error()).into()),
+                EntryKind::Other => Err(Some(not_a_file()).into()),
             };
             config = Some((source, content));
             continue;
@@ -99,7 +99,7 @@ pub fn load_revision_kinds(
             },
             // A folder named pipeline.toml reads as an error, as on disk;
             // otherwise it is missing.
-            Err(config_is_folder.then(not_a_file)),
+            Err(config_is_folder.then(not_a_file).into()),
         ),
     };
     let found = records
