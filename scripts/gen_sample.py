@@ -11,6 +11,10 @@ reproduces the template tables of SPEC §7. Deals that decide the KPIs of table 
 (2023-10, 2023-09, 2022-10) are planned by hand in PLAN; everything else (names,
 contacts, activity dates, notes) is drawn from the seeded generator.
 
+`build()` makes every record in memory and `render(db, known)` writes the files as known once
+some facts are recorded (`facts(db)` lists them with their dates); scripts/sample_history.py uses
+them to replay the sample as a git history. Without `known` the render is today's data/.
+
 --verify re-reads the written files with tomllib (nothing is taken from the
 generator), recomputes the four KPIs of table 4 for 2023-10, 2023-09 and
 2022-10 from the SPEC §4 definitions, asserts the template values and checks the

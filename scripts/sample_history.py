@@ -35,6 +35,8 @@ import gen_sample as gs  # noqa: E402  (the sample's one generator)
 TZ = timezone(timedelta(hours=8))  # the team's time zone (Asia/Shanghai)
 # Share of a rep's days recorded 1–5 days late: two reps are behind, the others rarely.
 LATE = {"zhaoliu": 0.32, "zhouqiang": 0.2, "lisi": 0.02, "wangfang": 0.02, "chenjing": 0.01}
+# Share of a rep's on-time days recorded the next working morning rather than the same evening.
+MORNING = {"zhaoliu": 0.7, "zhouqiang": 0.6, "lisi": 0.3, "wangfang": 0.5, "chenjing": 0.4}
 SLA_HOURS = 24  # pipeline.toml sla.update_hours
 START = datetime(2022, 9, 1, 9, 0, tzinfo=TZ)  # the team adopts salesbook: pipeline.toml, README
 ADOPTER = "lisi"
@@ -89,7 +91,7 @@ def plan_recording(facts, rng):
         else:
             t = at(d, rng.randint(17 * 60 + 30, 21 * 60 + 30))
             morning = at(d + timedelta(days=1), rng.randint(9 * 60, 11 * 60 + 45))
-            if gs.workday(d + timedelta(days=1)) and rng.random() < 0.5 and \
+            if gs.workday(d + timedelta(days=1)) and rng.random() < MORNING.get(owner, 0.5) and \
                     (earliest is None or morning - earliest < timedelta(hours=22)):
                 t = morning
         for f in fs:
@@ -136,31 +138,32 @@ def plan_commits(facts, rng):
 
 
 def describe(f):
-    stem = Path(f.rel).stem
+    """What a fact adds, for commit messages and the plan."""
     o = f.obj
-    if f.field == "entered":
-        return f"{stem} {o['stage']}"
-    if f.field == "first_contact":
-        return f"{stem} first contact"
-    if f.field == "status":
-        return f"{stem} {o['status']}"
-    if f.field == "closed":
-        return f"{stem} {o['status']}"
-    if f.field == "received":
-        return f"{stem} {o['kind']} payment"
-    if f.field == "date":
-        return f"{stem} {'visit' if 'satisfaction' in o else o.get('kind', 'activity')}"
     if f.field == "record":
-        return f"{stem} new"
+        return {"leads": "new lead", "months": "monthly report", "cases": "case review"}[f.rel.split("/")[0]]
+    if f.field == "entered":
+        return f"entered {o['stage']}"
+    if f.field == "completed":
+        return f"{o['stage']} completed"
+    if f.field in ("status", "closed"):
+        return o["status"]
     if f.field == "due":
-        return f"{stem} payment schedule"
-    return f"{stem} {f.field.replace('_', ' ')}"
+        return "payment schedule"
+    if f.field == "received":
+        return f"{o['kind']} received"
+    if f.field == "date":
+        return "visit" if "satisfaction" in o else o["kind"]
+    return f.field.replace("_", " ")
 
 
 def message(facts):
-    items = list(dict.fromkeys(describe(f) for f in sorted(facts, key=lambda f: instant(f.when, False))))
-    head = "; ".join(items[:3]) + (f" (+{len(items) - 3})" if len(items) > 3 else "")
-    return head + "\n\n" + "\n".join(f"- {x}" for x in items) + "\n"
+    parts = defaultdict(list)
+    for f in sorted(facts, key=lambda f: instant(f.when, False)):
+        parts[Path(f.rel).stem].append(describe(f))
+    items = [f"{stem}: {', '.join(dict.fromkeys(xs))}" for stem, xs in parts.items()]
+    head = "; ".join(items[:2]) + (f" (+{len(items) - 2})" if len(items) > 2 else "")
+    return head + ("\n\n" + "\n".join(f"- {x}" for x in items) if len(items) > 2 else "") + "\n"
 
 
 def blob(text):
@@ -247,7 +250,7 @@ def main():
             lag = max(0.0, (c["time"] - ev).total_seconds() / 3600)
             lags[f.owner].append(lag)
             if lag > SLA_HOURS:
-                late.append({"file": f.rel, "owner": f.owner, "event": str(f.when), "what": describe(f),
+                late.append({"file": f.rel, "owner": f.owner, "event": str(f.when), "what": f"{Path(f.rel).stem}: {describe(f)}",
                              "commit": c["time"].isoformat(), "lag_hours": round(lag, 1)})
     owners = {o: {"events": len(xs), "late": sum(x > SLA_HOURS for x in xs),
                   "median_lag_hours": f"{statistics.median(xs):.1f}"} for o, xs in sorted(lags.items())}
