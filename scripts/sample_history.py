@@ -181,7 +181,8 @@ def commit_cmd(author, t, msg, files):
 
 def git(out, *args, stdin=None):
     env = {k: v for k, v in os.environ.items() if k not in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE")}
-    run = subprocess.run(["git", "-C", str(out), *args], input=stdin, env=env,
+    # Files are checked out as written, whatever the user's line-ending settings.
+    run = subprocess.run(["git", "-C", str(out), "-c", "core.autocrlf=false", *args], input=stdin, env=env,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if run.returncode:
         sys.exit(f"error: git {args[0]} failed: {run.stderr.decode('utf-8', 'replace').strip()}")
