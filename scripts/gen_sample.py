@@ -11,6 +11,10 @@ reproduces the template tables of SPEC §7. Deals that decide the KPIs of table 
 (2023-10, 2023-09, 2022-10) are planned by hand in PLAN; everything else (names,
 contacts, activity dates, notes) is drawn from the seeded generator.
 
+`build()` makes every record in memory and `render(db, known)` writes the files as known once
+some facts are recorded (`facts(db)` lists them with their dates); scripts/sample_history.py uses
+them to replay the sample as a git history. Without `known` the render is today's data/.
+
 --verify re-reads the written files with tomllib (nothing is taken from the
 generator), recomputes the four KPIs of table 4 for 2023-10, 2023-09 and
 2022-10 from the SPEC §4 definitions, asserts the template values and checks the
@@ -32,6 +36,7 @@ import sys
 import tomllib
 from datetime import date, datetime, timedelta
 from fractions import Fraction
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -99,11 +104,11 @@ def toml(d):
     return out + tail
 
 
+FILES = {}  # relative path → text of the state being rendered (see render)
+
+
 def write(rel, text):
-    path = DATA / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
+    FILES[rel] = text
 
 
 def write_toml(rel, d, head):
@@ -978,15 +983,57 @@ def make_deals(by_key):
             a_tech_details(deal)
         deals.append(deal)
         by_key[key] = (cust, p, deal)
+        if lead:
+            lead["_deal"] = deal  # the deal the lead converted to
     for m, target in [("2022-10", 89), ("2023-09", 90), ("2023-10", 88)]:
         fix_satisfaction(deals, m, target)
     return deals
 
 
-def write_leads(leads):
+# ---------------------------------------------------------------- render (the files, as known at some point)
+# `known(obj, field)` says whether a fact of the sample is recorded yet: `obj` is a record, stage entry,
+# activity, visit or payment dict (or a MONTHS/CASES item, or PIPE), `field` the fact (see facts()).
+# The default knows everything and renders today's data/; scripts/sample_history.py replays the facts.
+PIPE = SimpleNamespace()  # the pipeline's facts: "as_of" (the sample is frozen at AS_OF)
+
+
+def known_all(obj, field):
+    return True
+
+
+def lead_at(l, known):
+    """The lead's fields once `known` facts are in: no first contact or final status before they happen."""
+    out = {k: l.get(k) for k in ["source", "acquired", "company", "industry", "region", "contact", "needs",
+                                 "owner", "assigned", "first_contact", "status", "invalid_reason"]}
+    if l["first_contact"] and not known(l, "first_contact"):
+        out.update(first_contact=None, status="new", invalid_reason=None)
+    elif not known(l, "status"):
+        out.update(status="contacted", invalid_reason=None)
+    return out
+
+
+def deal_at(d, known):
+    """The deal's fields once `known` facts are in (None before its first stage entry is recorded)."""
+    out = {k: v for k, v in d.items() if not k.startswith("_")}
+    out["stages"] = [{k: v for k, v in e.items() if k not in ("completed", "presented", "minutes_sent") or known(e, k)}
+                     for e in d["stages"] if known(e, "entered")]
+    if not out["stages"]:
+        return None
+    if not known(d, "closed"):
+        out.update(status="open", closed=None, lost_reason=None)
+    out["activities"] = [a for a in d["activities"] if known(a, "date")]
+    out["payments"] = [{k: v for k, v in p.items() if k != "received" or known(p, "received")}
+                       for p in d["payments"] if known(p, "due")]
+    out["visits"] = [v for v in d["visits"] if known(v, "date")]
+    out["extra"] = out.pop("extra", None)  # last in the file
+    return out
+
+
+def write_leads(leads, known, only):
     for l in leads:
-        out = {k: l.get(k) for k in ["source", "acquired", "company", "industry", "region", "contact", "needs",
-                                     "owner", "assigned", "first_contact", "status", "invalid_reason"]}
+        if not only(f"leads/{l['_id']}.toml") or not known(l, "record"):
+            continue
+        out = lead_at(l, known)
         if l["annual_revenue"]:
             out.update({"~1": None, "# 分级依据": None})
             out.update({k: l[k] for k in ["annual_revenue", "budget_confirmed", "match", "grade"]})
@@ -994,27 +1041,40 @@ def write_leads(leads):
         write_toml(f"leads/{l['_id']}.toml", out, f"{l['_id']} · {l['company']}")
 
 
-def write_customers(customers, deals):
+def write_customers(customers, deals, known, only):
     for slug, c in customers.items():
-        c["lead"] = c["_lead"]["_id"] if c["_lead"] else None
-        cdeals = [d for d in deals if d["customer"] == slug]
-        c["progress"] = SPECIAL[slug]["progress"] if slug in SPECIAL else progress_of(cdeals[-1])
+        if not only(f"customers/{slug}.md"):
+            continue
+        cdeals = [x for x in (deal_at(d, known) for d in deals if d["customer"] == slug) if x]
+        if not cdeals:
+            continue
+        c = dict(c, lead=c["_lead"]["_id"] if c["_lead"] else None)
+        final = cdeals[-1] == deal_at([d for d in deals if d["customer"] == slug][-1], known_all)
+        c["progress"] = SPECIAL[slug]["progress"] if slug in SPECIAL and final else progress_of(cdeals[-1])
         write_md(f"customers/{slug}.md", c, customer_body(c, cdeals))
 
 
-def write_deals(deals):
+def write_deals(deals, known, only):
     for d in deals:
-        out = {k: v for k, v in d.items() if not k.startswith("_")}
-        out["extra"] = out.pop("extra", None)  # last in the file
-        write_toml(f"deals/{d['_id']}.toml", out, f"{d['_id']} · {d['_cust']['name']} · {d['title']}")
+        out = deal_at(d, known) if only(f"deals/{d['_id']}.toml") else None
+        if out:
+            write_toml(f"deals/{d['_id']}.toml", out, f"{d['_id']} · {d['_cust']['name']} · {d['title']}")
 
 
-def write_cases(by_key):
-    for suffix, key, result, stage, author, share, title, tags, lessons, impr, story in CASES:
+def case_date(case, by_key):
+    suffix, key = case[:2]
+    deal = by_key[key][2]
+    return D("2023-10-30") if key == "a-tech" else D("2023-10-20") if suffix == "collection" else \
+        min(AS_OF, deal["closed"] + days(rng.randint(3, 10)))
+
+
+def write_cases(by_key, case_dates, known, only):
+    for case, when in zip(CASES, case_dates):
+        suffix, key, result, stage, author, share, title, tags, lessons, impr, story = case
         cust, p, deal = by_key[key]
+        if not only(f"cases/{cust['_co'].slug}-{suffix}.md") or not known(case, "record"):
+            continue
         title = title.format(short=cust["_co"].short)
-        when = D("2023-10-30") if key == "a-tech" else D("2023-10-20") if suffix == "collection" else \
-            min(AS_OF, deal["closed"] + days(rng.randint(3, 10)))
         fm = {"title": title, "date": when, "result": result, "deal": deal["_id"], "stage": stage, "tags": tags,
               "lessons": lessons, "improvements": impr, "author": author, "shareable": share}
         lead_acq = cust["_lead"]["acquired"] if cust["_lead"] else None
@@ -1022,9 +1082,10 @@ def write_cases(by_key):
                  case_body(title, story, deal, cust, lead_acq, lessons, impr, result))
 
 
-def write_pipeline():
+def write_pipeline(known):
     d = {"team": {"name": "华东大客户部", "language": "zh", "currency": "CNY", "amount_unit": 10000,
-                  "amount_unit_label": "万", "timezone": "Asia/Shanghai", "as_of": AS_OF},
+                  "amount_unit_label": "万", "timezone": "Asia/Shanghai",
+                  "as_of": AS_OF if known(PIPE, "as_of") else None},
          "sla": {"first_contact_hours": 24, "minutes_hours": 24, "nurture_interactions_per_week": 1,
                  "stale_days": 14, "update_hours": 24},
          "owners": [{"id": i, "name": n, "region": r, "team": t} for i, n, r, t in OWNERS],
@@ -1035,6 +1096,85 @@ def write_pipeline():
     write_toml("pipeline.toml", d, "华东大客户部 · 销售流程配置（salesbook）")
 
 
+def build():
+    """Every record of the sample, in memory (the one place that draws from rng)."""
+    leads, customers, by_key = planned_records()
+    for m, n in LEADS_PER_MONTH.items():
+        leads += random_leads(m, n - sum(1 for l in leads if ym(l["acquired"]) == m))
+    intended_lead_warnings(leads)
+    number_leads(leads)
+    deals = make_deals(by_key)
+    case_dates = [case_date(c, by_key) for c in CASES]
+    return SimpleNamespace(leads=leads, customers=customers, by_key=by_key, deals=deals, case_dates=case_dates)
+
+
+def render(db, known=known_all, only=None):
+    """{relative path: text} of data/ as recorded once the `known` facts are in; with `only` (a set of
+    relative paths), just those files (the ones that exist)."""
+    FILES.clear()
+    only = (lambda rel: True) if only is None else only.__contains__
+    if only("pipeline.toml"):
+        write_pipeline(known)
+    write_leads(db.leads, known, only)
+    write_customers(db.customers, db.deals, known, only)
+    write_deals(db.deals, known, only)
+    for m in MONTHS:
+        if only(f"months/{m}.md") and known(MONTHS[m], "record"):
+            month_file(m, db.leads, db.deals)
+    write_cases(db.by_key, db.case_dates, known, only)
+    return dict(FILES)
+
+
+def facts(db):
+    """Every fact that a team records as it happens, for replaying the sample (scripts/sample_history.py):
+    (obj, field, when, owner, chain, event, rel). `when` is a date or a date-time; `event` marks the dated
+    events whose entry lag salesbook measures (docs/git.md); facts of one `chain` (a customer with its
+    lead, deals and cases) must be recorded in order of `when` for every state to be valid."""
+    for l in db.leads:
+        chain = l["_deal"]["customer"] if "_deal" in l else l["_id"]
+        F = partial(SimpleNamespace, rel=f"leads/{l['_id']}.toml")
+        yield F(obj=l, field="record", when=l["assigned"] or l["acquired"], owner=l["owner"], chain=chain, event=False)
+        if l["first_contact"]:
+            yield F(obj=l, field="first_contact", when=l["first_contact"], owner=l["owner"], chain=chain, event=True)
+        if l["status"] in ("nurturing", "invalid"):
+            when = min(AS_OF, l["first_contact"].date() + days(3))
+            yield F(obj=l, field="status", when=when, owner=l["owner"], chain=chain, event=False)
+        elif l["status"] == "converted":
+            entered = [e["entered"] for e in l["_deal"]["stages"] if e["stage"] != "lead"]
+            yield F(obj=l, field="status", when=entered[0], owner=l["owner"], chain=chain, event=False)
+    for d in db.deals:
+        own, chain = d["owner"], d["customer"]
+        F = partial(SimpleNamespace, rel=f"deals/{d['_id']}.toml")
+        for e in d["stages"]:
+            yield F(obj=e, field="entered", when=e["entered"], owner=e.get("owner", own), chain=chain, event=True)
+            for k in ("completed", "presented", "minutes_sent"):
+                if e.get(k):
+                    yield F(obj=e, field=k, when=e[k], owner=e.get("owner", own), chain=chain, event=False)
+        if d["closed"]:
+            yield F(obj=d, field="closed", when=d["closed"], owner=own, chain=chain, event=False, first=True)
+        for p in d["payments"]:
+            yield F(obj=p, field="due", when=d["closed"], owner=own, chain=chain, event=False)
+            if p.get("received"):
+                yield F(obj=p, field="received", when=p["received"], owner=own, chain=chain, event=True)
+        planned = max(e["entered"] for e in d["stages"])  # an appointment is recorded when it is made
+        for a in d["activities"]:
+            past = a["date"] <= AS_OF
+            yield F(obj=a, field="date", when=a["date"] if past else planned, owner=own, chain=chain, event=past)
+        for v in d["visits"]:
+            yield F(obj=v, field="date", when=v["date"], owner=own, chain=chain, event=True)
+    for m in MONTHS:  # written with its figures on the next month's first working day
+        y, mo = map(int, m.split("-"))
+        F = partial(SimpleNamespace, rel=f"months/{m}.md")
+        nxt = date(y + mo // 12, mo % 12 + 1, 1)
+        while not workday(nxt):
+            nxt += days(1)
+        yield F(obj=MONTHS[m], field="record", when=at(nxt, 10), owner="lisi", chain="months", event=False)
+    for case, when in zip(CASES, db.case_dates):
+        deal = db.by_key[case[1]][2]
+        F = partial(SimpleNamespace, rel=f"cases/{deal['customer']}-{case[0]}.md")
+        yield F(obj=case, field="record", when=when, owner=case[4], chain=deal["customer"], event=False)
+
+
 def generate():
     for sub in ["pipeline.toml", "leads", "customers", "deals", "months", "cases"]:  # what this script owns
         path = DATA / sub
@@ -1042,20 +1182,13 @@ def generate():
             shutil.rmtree(path)
         elif path.exists():
             path.unlink()
-    leads, customers, by_key = planned_records()
-    for m, n in LEADS_PER_MONTH.items():
-        leads += random_leads(m, n - sum(1 for l in leads if ym(l["acquired"]) == m))
-    intended_lead_warnings(leads)
-    number_leads(leads)
-    deals = make_deals(by_key)
-    write_pipeline()
-    write_leads(leads)
-    write_customers(customers, deals)
-    write_deals(deals)
-    for m in MONTHS:
-        month_file(m, leads, deals)
-    write_cases(by_key)
-    print(f"wrote {len(leads)} leads, {len(customers)} customers, {len(deals)} deals, {len(MONTHS)} months, "
+    db = build()
+    for rel, text in render(db).items():
+        path = DATA / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+    print(f"wrote {len(db.leads)} leads, {len(db.customers)} customers, {len(db.deals)} deals, {len(MONTHS)} months, "
           f"{len(CASES)} cases to {DATA}")
 
 
