@@ -9,6 +9,15 @@ use crate::diagnostic::Diagnostics;
 use crate::metrics::Metrics;
 use crate::model::{Index, Repo};
 
+/// Where the data is read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Snapshot {
+    /// The data folder on disk, as it is now.
+    WorkTree,
+    /// The data folder as committed in a revision (`--at`).
+    Revision(crate::git::Revision),
+}
+
 pub struct Book {
     pub repo: Repo,
     pub index: Index,
@@ -22,30 +31,53 @@ pub struct Book {
     pub git: Option<crate::git::Timeliness>,
     /// Notes for stderr that are not diagnostics (e.g. why git was skipped).
     pub notes: Vec<String>,
+    /// Where the data was read from.
+    pub snapshot: Snapshot,
 }
 
 impl Book {
     /// Loads and checks `dir`. The as-of date is `as_of` if given, else the
     /// config's `as_of`, else today in the team's time zone.
     pub fn load(dir: &Path, as_of: Option<NaiveDate>) -> std::io::Result<Book> {
+        Book::load_snapshot(dir, &Snapshot::WorkTree, as_of)
+    }
+
+    /// Loads and checks `dir` as it is on disk or as committed in a revision.
+    /// The as-of date is `as_of` if given, else the config's `as_of`, else for
+    /// a revision its committer date in the team's time zone (the figures as
+    /// the team saw them then), else today. The timeliness phase reads the
+    /// history up to the revision: lags as they were known then.
+    pub fn load_snapshot(
+        dir: &Path,
+        snapshot: &Snapshot,
+        as_of: Option<NaiveDate>,
+    ) -> std::io::Result<Book> {
         let mut timings = Vec::new();
         let mut clock = Instant::now();
         let mut lap = |name| {
             timings.push((name, clock.elapsed()));
             clock = Instant::now();
         };
-        let (repo, mut diagnostics) = crate::load::load(dir)?;
+        let (repo, mut diagnostics) = match snapshot {
+            Snapshot::WorkTree => crate::load::load(dir)?,
+            Snapshot::Revision(rev) => crate::load::load_revision(dir, rev)?,
+        };
+        let rev = match snapshot {
+            Snapshot::WorkTree => None,
+            Snapshot::Revision(rev) => Some(rev),
+        };
         let index = Index::new(&repo);
         lap("load");
         let team = &repo.config().team;
-        let date = as_of.or(team.as_of).unwrap_or_else(|| {
-            chrono::Utc::now()
+        let date = as_of.or(team.as_of).unwrap_or_else(|| match rev {
+            Some(rev) => rev.date(team.timezone),
+            None => chrono::Utc::now()
                 .with_timezone(&team.timezone)
-                .date_naive()
+                .date_naive(),
         });
         let mut notes = Vec::new();
         // One `git log` pass over the data folder, parsed once.
-        let git = match crate::git::read(dir) {
+        let git = match crate::git::read_to(dir, rev.map(|r| r.oid.as_str())) {
             Ok(history) => Some(crate::git::timeliness(
                 history,
                 &repo,
@@ -73,6 +105,7 @@ impl Book {
             timings,
             git,
             notes,
+            snapshot: snapshot.clone(),
         })
     }
 }

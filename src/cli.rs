@@ -42,6 +42,10 @@ pub struct Global {
     /// Report date (YYYY-MM-DD); default: `as_of` in pipeline.toml, else today
     #[arg(long, global = true, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<NaiveDate>,
+    /// Read the data as committed at a revision (oid, tag, HEAD~N) or on a day
+    /// (YYYY-MM-DD: the last commit on or before it); check/report/export/build
+    #[arg(long, global = true, value_name = "REV|DATE")]
+    pub at: Option<String>,
     /// Treat warnings as errors
     #[arg(long, global = true)]
     pub strict: bool,
@@ -219,6 +223,20 @@ pub fn main() -> i32 {
         );
         return EXIT_USAGE;
     }
+    if let Some(at) = &global.at
+        && !matches!(
+            cli.command,
+            Command::Check
+                | Command::Report { .. }
+                | Command::Export { .. }
+                | Command::Build { .. }
+        )
+    {
+        eprintln!(
+            "error: `--at {at}` is for check, report, export and build (they read a past revision); this command works on the data folder as it is now"
+        );
+        return EXIT_USAGE;
+    }
     match cli.command {
         Command::Check => check(global),
         Command::Init(ref args) => init(global, args),
@@ -323,8 +341,24 @@ fn serve(
 
 /// Loads and checks the data, prints the diagnostics; `Err(exit code)` on I/O failure.
 fn load(global: &Global) -> Result<Book, i32> {
-    let mut book = Book::load(&global.data, global.as_of).map_err(|e| {
-        eprintln!("error: {e}");
+    let snapshot = match &global.at {
+        None => crate::book::Snapshot::WorkTree,
+        Some(spec) => {
+            let tz = crate::load::team_timezone(&global.data);
+            match crate::git::resolve(&global.data, spec, tz) {
+                Ok(rev) => crate::book::Snapshot::Revision(rev),
+                Err(e) => {
+                    eprintln!("error: `--at {spec}`: {e}");
+                    return Err(EXIT_USAGE);
+                }
+            }
+        }
+    };
+    let mut book = Book::load_snapshot(&global.data, &snapshot, global.as_of).map_err(|e| {
+        match &global.at {
+            Some(spec) => eprintln!("error: `--at {spec}`: {e}"),
+            None => eprintln!("error: {e}"),
+        }
         EXIT_USAGE
     })?;
     if global.strict {

@@ -19,6 +19,11 @@ use crate::metrics::AsOf;
 use crate::model::{Repo, Stamp};
 use crate::source::{FileId, SourceFile, Span};
 
+mod revision;
+pub use revision::{
+    EntryKind, Revision, TreeEntry, blobs, last_commit_before, prefix, resolve, spec_date, tree,
+};
+
 /// One commit of the data folder's history.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Commit {
@@ -101,6 +106,12 @@ fn git(dir: &Path) -> Command {
 /// Reads the history of the data folder `dir`. `Err` is the note to show when
 /// there is none to read: not a repository, no `git`, a shallow clone.
 pub fn read(dir: &Path) -> Result<History, String> {
+    read_to(dir, None)
+}
+
+/// Reads the history of the data folder up to commit `rev` (HEAD when `None`):
+/// lags as they were known at that commit.
+pub fn read_to(dir: &Path, rev: Option<&str>) -> Result<History, String> {
     let out = git(dir)
         .args(["rev-parse", "--is-shallow-repository", "--show-prefix"])
         .stderr(Stdio::null())
@@ -140,9 +151,9 @@ pub fn read(dir: &Path) -> Result<History, String> {
             "--format=%x01%ct%x09%an",
             "-p",
             "--unified=0",
-            "--",
-            ".",
         ])
+        .args(rev)
+        .args(["--", "."])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -8,9 +8,11 @@ mod config;
 mod fields;
 mod frontmatter;
 mod records;
+mod revision;
 
 pub use fields::{did_you_mean, to_stamp};
 pub use frontmatter::{Split, SplitError, split as split_front_matter};
+pub use revision::{load_revision, load_revision_kinds, team_timezone};
 
 use std::path::{Path, PathBuf};
 
@@ -70,12 +72,20 @@ pub fn is_valid_id(id: &str) -> bool {
         && id.chars().all(|c| c.is_alphanumeric() || "-_.".contains(c))
 }
 
-/// A record file found by the walk.
+/// A record file found by the walk (on disk) or in a commit's tree.
 struct Found {
     kind: Kind,
+    /// Where it is read from on disk; for a revision, a display path
+    /// (`<rev>:data/deals/D007.toml`). Its stem is the record id.
     path: PathBuf,
     rel: String,
+    /// `None`: read from `path` while parsing (in parallel); `Some`: already
+    /// read (from a git blob).
+    content: Option<Content>,
 }
+
+/// A file's text, or why there is none (`Err(None)`: it does not exist).
+type Content = Result<String, Option<Diagnostic>>;
 
 /// Loads `dir`. Errors only when the folder itself cannot be read.
 pub fn load(dir: &Path) -> std::io::Result<(Repo, Diagnostics)> {
@@ -85,15 +95,26 @@ pub fn load(dir: &Path) -> std::io::Result<(Repo, Diagnostics)> {
             format!("data folder `{}` does not exist", dir.display()),
         ));
     }
-    let mut repo = Repo::default();
-    let mut diags = Diagnostics::default();
-
     // The configuration first: its time zone decides what date-times mean.
     let config_path = dir.join(CONFIG_FILE);
-    let config_file = read(&config_path, CONFIG_FILE.into());
-    let config_id = repo.sources.add(config_file.0);
+    let config = read(&config_path, CONFIG_FILE.into());
+    let found = walk(dir)?;
+    Ok(assemble(config, found))
+}
+
+/// Builds the model from the configuration file and the record files found,
+/// wherever they were read from.
+fn assemble(config_file: (SourceFile, Content), found: Vec<Found>) -> (Repo, Diagnostics) {
+    let mut repo = Repo::default();
+    let mut diags = Diagnostics::default();
+    let (mut config_source, config_text) = config_file;
+    if let Ok(text) = &config_text {
+        // Kept for the run: diagnostics point into it.
+        config_source.text = text.clone();
+    }
+    let config_id = repo.sources.add(config_source);
     let mut cx = Cx::new(config_id, 0, chrono_tz::Asia::Shanghai);
-    match config_file.1 {
+    match config_text {
         Err(d) => {
             let d = d.unwrap_or_else(|| {
                 Diagnostic::error(
@@ -109,8 +130,7 @@ pub fn load(dir: &Path) -> std::io::Result<(Repo, Diagnostics)> {
                 ..d
             });
         }
-        Ok(()) => {
-            let text = repo.sources.get(config_id).text.clone();
+        Ok(text) => {
             let (body, offset) = strip_bom(&text);
             cx.offset = offset;
             if let Some(root) = parse_toml(&mut cx, body) {
@@ -126,7 +146,6 @@ pub fn load(dir: &Path) -> std::io::Result<(Repo, Diagnostics)> {
     }
     let tz = repo.config().team.timezone;
 
-    let found = walk(dir)?;
     let first_id = repo.sources.len() as u32;
     let parsed: Vec<(SourceFile, Parsed, Vec<Diagnostic>)> = found
         .into_par_iter()
@@ -138,7 +157,7 @@ pub fn load(dir: &Path) -> std::io::Result<(Repo, Diagnostics)> {
         diags.extend(file_diags);
         insert(&mut repo, record);
     }
-    Ok((repo, diags))
+    (repo, diags)
 }
 
 /// Parses one record given as text, as if it were the file `rel` (e.g.
@@ -215,7 +234,12 @@ fn walk(dir: &Path) -> std::io::Result<Vec<Found>> {
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            found.push(Found { kind, path, rel });
+            found.push(Found {
+                kind,
+                path,
+                rel,
+                content: None,
+            });
         }
     }
     Ok(found)
@@ -233,47 +257,50 @@ enum Parsed {
     Skipped,
 }
 
-/// Reads a file once. `Err(None)`: it does not exist.
-fn read(path: &Path, rel: String) -> (SourceFile, Result<(), Option<Diagnostic>>) {
-    let mut file = SourceFile {
+/// The diagnostic for a symbolic link, on disk or committed (mode 120000).
+fn symlink_error() -> Diagnostic {
+    Diagnostic::error(
+        "read-error",
+        FileId(0),
+        0..0,
+        "the file is a symbolic link, and salesbook does not follow links",
+    )
+    .with_hint("keep the data files themselves in the data folder")
+}
+
+/// A file's bytes as text, or the `not-utf8` diagnostic.
+fn decode(bytes: Vec<u8>) -> Content {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        Some(
+            Diagnostic::error(
+                "not-utf8",
+                FileId(0),
+                0..0,
+                format!("the file is not valid UTF-8 (invalid byte at offset {at})"),
+            )
+            .with_hint("save the file as UTF-8"),
+        )
+    })
+}
+
+/// Reads a file once. `Err(None)`: it does not exist. The source's text is
+/// left empty: it is the content's.
+fn read(path: &Path, rel: String) -> (SourceFile, Content) {
+    let file = SourceFile {
         rel_path: rel,
         abs_path: path.to_path_buf(),
         text: String::new(),
     };
-    let placeholder = FileId(0);
     if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        let d = Diagnostic::error(
-            "read-error",
-            placeholder,
-            0..0,
-            "the file is a symbolic link, and salesbook does not follow links",
-        )
-        .with_hint("keep the data files themselves in the data folder");
-        return (file, Err(Some(d)));
+        return (file, Err(Some(symlink_error())));
     }
     let result = match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => {
-                file.text = text;
-                Ok(())
-            }
-            Err(e) => {
-                let at = e.utf8_error().valid_up_to();
-                Err(Some(
-                    Diagnostic::error(
-                        "not-utf8",
-                        placeholder,
-                        0..0,
-                        format!("the file is not valid UTF-8 (invalid byte at offset {at})"),
-                    )
-                    .with_hint("save the file as UTF-8"),
-                ))
-            }
-        },
+        Ok(bytes) => decode(bytes),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(None),
         Err(e) => Err(Some(Diagnostic::error(
             "read-error",
-            placeholder,
+            FileId(0),
             0..0,
             format!("cannot read the file: {e}"),
         ))),
@@ -305,8 +332,18 @@ fn parse_toml<'i>(cx: &mut Cx, text: &'i str) -> Option<DeTable<'i>> {
 }
 
 fn parse_file(f: Found, file: FileId, tz: chrono_tz::Tz) -> (SourceFile, Parsed, Vec<Diagnostic>) {
-    let (source, read_result) = read(&f.path, f.rel);
-    if let Err(d) = read_result {
+    let (mut source, content) = match f.content {
+        None => read(&f.path, f.rel),
+        Some(content) => (
+            SourceFile {
+                rel_path: f.rel,
+                abs_path: f.path.clone(),
+                text: String::new(),
+            },
+            content,
+        ),
+    };
+    if let Err(d) = content {
         let id = f
             .path
             .file_stem()
@@ -325,6 +362,9 @@ fn parse_file(f: Found, file: FileId, tz: chrono_tz::Tz) -> (SourceFile, Parsed,
             Parsed::Failed(f.kind, id),
             vec![Diagnostic { file, ..d }],
         );
+    }
+    if let Ok(text) = content {
+        source.text = text;
     }
     parse_source(f.kind, source, file, tz)
 }
