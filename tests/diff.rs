@@ -381,3 +381,392 @@ fn going_back_reverses_the_moves() {
     assert_eq!(c["removed"], json!([{"kind": "case", "id": "a-tech-win"}]));
     assert_eq!(c["payments"][0]["change"], "removed");
 }
+
+// ---------------------------------------------------------------------------
+// Through git: the four states as commits, compared by `salesbook diff`.
+
+/// Runs git in `dir` with a clean identity and no global or system config.
+fn git(dir: &Path, args: &[&str], date: Option<&str>) -> String {
+    let mut cmd = Command::new("git");
+    cmd.current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .args([
+            "-c",
+            "user.name=李四",
+            "-c",
+            "user.email=lisi@example.com",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args);
+    if let Some(d) = date {
+        cmd.env("GIT_AUTHOR_DATE", d).env("GIT_COMMITTER_DATE", d);
+    }
+    let out = cmd.output().expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The commit date of each state: the evening of the day of its moves.
+const DATES: [&str; 4] = [
+    "2023-10-09T18:00:00+08:00",
+    "2023-10-16T18:00:00+08:00",
+    "2023-10-23T18:00:00+08:00",
+    "2023-10-30T18:00:00+08:00",
+];
+
+/// A repository in a temporary folder with the data folder at `data_rel`
+/// ("" for the top) and states 1..=`commits` committed, one commit each.
+fn repository(data_rel: &str, commits: usize) -> (tempfile::TempDir, PathBuf) {
+    let root = tempfile::tempdir().unwrap();
+    git(root.path(), &["init", "-q"], None);
+    std::fs::write(root.path().join("README.md"), "Sales records.\n").unwrap();
+    let data = root.path().join(data_rel);
+    for step in 1..=commits {
+        write_state(&data, step);
+        git(root.path(), &["add", "-A"], None);
+        let msg = format!("state {step}");
+        git(
+            root.path(),
+            &["commit", "-q", "-m", &msg],
+            Some(DATES[step - 1]),
+        );
+    }
+    (root, data)
+}
+
+/// Runs salesbook; returns (exit code, stdout, stderr).
+fn salesbook(data: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_salesbook"))
+        .env("NO_COLOR", "1")
+        .env_remove("GIT_DIR")
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// `diff --format json`, checked to exit 0; returns (from, to, changes).
+fn diff_json(data: &Path, revs: &[&str]) -> (Value, Value, Value) {
+    let mut args = vec!["diff", "--format", "json"];
+    args.extend(revs);
+    let (code, out, err) = salesbook(data, &args);
+    assert_eq!(code, 0, "{err}");
+    let mut doc: Value = serde_json::from_str(&out).unwrap();
+    let obj = doc.as_object_mut().unwrap();
+    let from = obj.remove("from").unwrap();
+    let to = obj.remove("to").unwrap();
+    (from, to, doc)
+}
+
+/// The output's lines with runs of spaces made one, for the aligned text.
+fn squeezed(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+/// Text lines and Markdown table rows each pair must show (besides the JSON).
+fn expected_lines(step: usize) -> (Vec<&'static str>, Vec<&'static str>) {
+    match step {
+        2 => (
+            vec![
+                "Leads",
+                "LX003 B集团 new: contacted, grade low, acquired 2023-10-15",
+                "LX002 重复公司 new → invalid: 重复线索",
+                "Stage moves",
+                "D001 客户深度培育 → 方案制定与呈现 2023-10-16",
+                "KPI changes",
+                "2023-10 新增线索数 2 → 3 — —",
+            ],
+            vec![
+                "| LX003 | B集团 | new: contacted, grade low, acquired 2023-10-15 |",
+                "| LX002 | 重复公司 | new → invalid: 重复线索 |",
+                "| D001 | 客户深度培育 → 方案制定与呈现 | 2023-10-16 |",
+                "| 2023-10 | 新增线索数 | 2 → 3 | — | — |",
+            ],
+        ),
+        3 => (
+            vec![
+                "LX001 A科技有限公司 grade (manual) — → high",
+                "b-group B集团 new",
+                "D002 new (b-group) —",
+                "D001 amount 50万 → 45万",
+                "D001 方案制定与呈现 → 商务谈判与成交 2023-10-23",
+                "D002 线索获取与筛选 → 客户深度培育 2023-10-20",
+                "2023-10 成交金额(万) 60 → 50",
+                "2023-10 成交金额(万) 0 60 → 50 0%",
+            ],
+            vec![
+                "| LX001 | A科技有限公司 | grade (manual) — → high |",
+                "| b-group | B集团 | new |",
+                "| D002 | new (b-group) |  | — |",
+                "| D001 | amount |  | 50万 → 45万 |",
+                "| D001 | 方案制定与呈现 → 商务谈判与成交 | 2023-10-23 |",
+                "| D002 | 线索获取与筛选 → 客户深度培育 | 2023-10-20 |",
+                "| 2023-10 | 成交金额(万) | 60 → 50 |",
+                "| 2023-10 | 成交金额(万) | 0 | 60 → 50 | 0% |",
+            ],
+        ),
+        4 => (
+            vec![
+                "LX003 B集团 grade (rules) low → medium",
+                "D001 won 2023-10-27 45万",
+                "D002 lost: 预算取消 2023-10-28 —",
+                "D001 prepayment 2023-10-30 added — → 13.5万 — → 2023-10-30",
+                "a-tech-win A科技签约复盘 success D001 2023-10-30",
+                "lead LX002",
+                "2023-10 新增线索数 3 → 2 — —",
+                "2023-10 线索转化率 0% → 50% — —",
+                "2023-10 赢单率 — → 50% — —",
+                "2023-10 成交金额(万) 0 → 45 50 0% → 90%",
+                "2023-10 平均成交周期(天) — → 19 — —",
+                "2023-10 回款率 — → 100% — —",
+            ],
+            vec![
+                "| D001 | won | 2023-10-27 | 45万 |",
+                "| D002 | lost: 预算取消 | 2023-10-28 | — |",
+                "| D001 | prepayment | 2023-10-30 | added | — → 13.5万 | — → 2023-10-30 |",
+                "| a-tech-win | A科技签约复盘 | success | D001 | 2023-10-30 |",
+                "| lead | LX002 |",
+                "| 2023-10 | 成交金额(万) | 0 → 45 | 50 | 0% → 90% |",
+            ],
+        ),
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn diff_between_each_pair_of_commits_in_three_formats() {
+    let (_root, data) = repository("", 4);
+    for step in 2..=4 {
+        let from = format!("HEAD~{}", 5 - step);
+        let to = format!("HEAD~{}", 4 - step);
+        let (f, t, changes) = diff_json(&data, &[&from, &to]);
+        assert_eq!(changes, expected(step), "{from} → {to}");
+        assert_eq!(f["spec"], from.as_str());
+        assert_eq!(f["commit"].as_str().unwrap().len(), 40);
+        assert_eq!(t["spec"], to.as_str());
+        assert!(
+            t["label"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!(" state {step})"))
+        );
+
+        let (text_lines, md_rows) = expected_lines(step);
+        let (code, text, err) = salesbook(&data, &["diff", &from, &to]);
+        assert_eq!(code, 0, "{err}");
+        let lines = squeezed(&text);
+        assert!(
+            lines[0].starts_with(&format!("Changes from {from} (")),
+            "{text}"
+        );
+        assert!(lines[0].ends_with("(as of 2023-10-31)"), "{text}");
+        for want in text_lines {
+            assert!(lines.iter().any(|l| l == want), "{want:?} not in\n{text}");
+        }
+
+        let (code, md, err) = salesbook(&data, &["diff", "--format", "markdown", &from, &to]);
+        assert_eq!(code, 0, "{err}");
+        // `~` is escaped: GitHub reads `~text~` as strikethrough.
+        let heading = format!("## Pipeline changes: {} (", from.replace('~', r"\~"));
+        assert!(md.starts_with(&heading), "{md}");
+        assert!(md.contains("\nAs of 2023-10-31.\n"));
+        for want in md_rows {
+            assert!(md.lines().any(|l| l == want), "{want:?} not in\n{md}");
+        }
+        // Every table row has as many cells as its header (escaped pipes are not cells).
+        let lines: Vec<&str> = md.lines().collect();
+        let mut header = None;
+        for (i, line) in lines.iter().enumerate() {
+            if !line.starts_with('|') {
+                header = None;
+            } else if lines.get(i + 1).is_some_and(|l| l.starts_with("|---")) {
+                header = Some(line.matches(" | ").count());
+            } else if !line.starts_with("|---") {
+                assert_eq!(Some(line.matches(" | ").count()), header, "{line}");
+            }
+        }
+    }
+}
+
+#[test]
+fn days_name_the_last_commit_on_or_before_them() {
+    let (_root, data) = repository("", 4);
+    // 2023-10-16 → state 2 (committed that evening), 2023-10-25 → state 3.
+    let (f, t, changes) = diff_json(&data, &["2023-10-16", "2023-10-25"]);
+    assert_eq!(changes, expected(3));
+    assert_eq!(f["spec"], "2023-10-16");
+    assert!(t["label"].as_str().unwrap().ends_with(" state 3)"));
+}
+
+#[test]
+fn renamed_and_deleted_files_between_commits() {
+    let (root, data) = repository("", 4);
+    // git itself sees the move of D001's file as a rename.
+    let names = git(
+        root.path(),
+        &["show", "--name-status", "--format=", "HEAD"],
+        None,
+    );
+    assert!(
+        names.contains("deals/D001.toml\tdeals/2023/D001.toml"),
+        "{names}"
+    );
+    assert!(names.contains("D\tleads/LX002.toml"), "{names}");
+    let (_, _, changes) = diff_json(&data, &["HEAD~1", "HEAD"]);
+    // The deal is the same record (changed, not removed and added); the lead is removed.
+    assert_eq!(changes["removed"], json!([{"kind": "lead", "id": "LX002"}]));
+    assert_eq!(changes["deals_added"], json!([]));
+    assert_eq!(changes["deal_status"][0]["deal"], "D001");
+}
+
+#[test]
+fn data_folder_below_the_repository_top() {
+    let (root, data) = repository("sales/data", 4);
+    assert!(root.path().join("sales/data/pipeline.toml").is_file());
+    for step in 2..=4 {
+        let from = format!("HEAD~{}", 5 - step);
+        let to = format!("HEAD~{}", 4 - step);
+        let (_, _, changes) = diff_json(&data, &[&from, &to]);
+        assert_eq!(changes, expected(step), "{from} → {to}");
+    }
+}
+
+/// Every file of the working tree (outside .git) with its bytes.
+fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.file_name().is_some_and(|n| n == ".git") {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.insert(path.clone(), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn default_is_head_against_the_working_tree_which_stays_untouched() {
+    // States 1–3 committed, state 4 written but not committed.
+    let (root, data) = repository("sales", 3);
+    write_state(&data, 4);
+    let before = snapshot(root.path());
+    let status = git(root.path(), &["status", "--porcelain"], None);
+
+    let (f, t, changes) = diff_json(&data, &[]);
+    assert_eq!(changes, expected(4));
+    assert_eq!(f["spec"], "HEAD");
+    assert_eq!(
+        t,
+        json!({"spec": "working tree", "commit": null, "label": "the working tree"})
+    );
+    // One revision: from it to the working tree.
+    let (f, _, changes) = diff_json(&data, &["HEAD~1"]);
+    assert_eq!(f["spec"], "HEAD~1");
+    assert_eq!(changes["stages_entered"][0]["entered"], "2023-10-23");
+    for revs in [&["HEAD~2", "HEAD"][..], &["2023-10-10"]] {
+        diff_json(&data, revs);
+    }
+
+    assert_eq!(snapshot(root.path()), before);
+    assert_eq!(git(root.path(), &["status", "--porcelain"], None), status);
+}
+
+#[test]
+fn errors_in_a_side_are_counted_and_the_rest_compared() {
+    let (_root, data) = repository("", 4);
+    // An unknown field (an error) and record text that must not format Markdown.
+    let lx003 = std::fs::read_to_string(data.join("leads/LX003.toml")).unwrap();
+    std::fs::write(
+        data.join("leads/LX003.toml"),
+        lx003.replace("match = 60", "match_score = 60"),
+    )
+    .unwrap();
+    std::fs::write(
+        data.join("leads/LX004.toml"),
+        lead("2023-10-30", "A|B <img src=x> *x* `y` _z_", "new", ""),
+    )
+    .unwrap();
+    let (code, text, err) = salesbook(&data, &["diff"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        text.contains("note: The data has 0 error(s) before and 1 after;"),
+        "{text}"
+    );
+    // LX003 still loads; without its match score the rules give low again.
+    let lines = squeezed(&text);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l == "LX003 B集团 grade (rules) medium → low"),
+        "{text}"
+    );
+
+    let (_, _, changes) = diff_json(&data, &[]);
+    assert_eq!(changes["errors"], json!({"from": 0, "to": 1}));
+    assert_eq!(
+        changes["leads_added"][0]["company"],
+        "A|B <img src=x> *x* `y` _z_"
+    );
+
+    let (code, md, _) = salesbook(&data, &["diff", "--format", "markdown"]);
+    assert_eq!(code, 0);
+    assert!(
+        md.contains("> **Note:** The data has 0 error(s) before and 1 after;"),
+        "{md}"
+    );
+    assert!(
+        md.lines().any(|l| l
+            == r"| LX004 | A\|B &lt;img src=x&gt; \*x\* \`y\` \_z\_ | new: new, grade low, acquired 2023-10-30 |"),
+        "{md}"
+    );
+}
+
+#[test]
+fn git_errors_exit_2_with_a_hint() {
+    let (_root, data) = repository("", 2);
+    let (code, out, err) = salesbook(&data, &["diff", "no-such-rev"]);
+    assert_eq!(code, 2);
+    assert_eq!(out, "");
+    assert!(err.contains("error: cannot read `no-such-rev`"), "{err}");
+    assert!(err.contains("hint: `salesbook diff [FROM] [TO]`"), "{err}");
+    // A day before the first commit.
+    let (code, _, err) = salesbook(&data, &["diff", "2023-01-01"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no commit on or before 2023-01-01"), "{err}");
+    // Outside any repository.
+    let plain = tempfile::tempdir().unwrap();
+    write_state(plain.path(), 1);
+    let (code, _, err) = salesbook(plain.path(), &["diff"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not in a git repository"), "{err}");
+    // Markdown is for diff only.
+    let (code, _, err) = salesbook(&data, &["check", "--format", "markdown"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--format is one of: human, json"), "{err}");
+}
