@@ -770,3 +770,44 @@ fn git_errors_exit_2_with_a_hint() {
     assert_eq!(code, 2);
     assert!(err.contains("--format is one of: human, json"), "{err}");
 }
+
+#[test]
+fn both_sides_are_computed_for_the_new_sides_as_of_date() {
+    // Only `as_of` changes, 2023-10-12 → 2023-10-31. Computed at its own date
+    // the old side would not have LX003 (acquired 2023-10-15): new leads 2 → 3.
+    let (root, data) = repository("", 3);
+    let pipeline = data.join("pipeline.toml");
+    let text = std::fs::read_to_string(&pipeline).unwrap();
+    std::fs::write(
+        &pipeline,
+        text.replace("as_of = 2023-10-31", "as_of = 2023-10-12"),
+    )
+    .unwrap();
+    git(
+        root.path(),
+        &["commit", "-qam", "as of the 12th"],
+        Some(DATES[2]),
+    );
+    std::fs::write(&pipeline, text).unwrap();
+    git(
+        root.path(),
+        &["commit", "-qam", "as of the 31st"],
+        Some(DATES[3]),
+    );
+
+    let (_, _, changes) = diff_json(&data, &["HEAD~1", "HEAD"]);
+    assert_eq!(changes["as_of"], "2023-10-31");
+    assert_eq!(changes["kpis"], json!([]));
+    // Reversed, both at the 12th: nothing either.
+    let (_, _, changes) = diff_json(&data, &["HEAD", "HEAD~1"]);
+    assert_eq!(changes["as_of"], "2023-10-12");
+    assert_eq!(changes["kpis"], json!([]));
+    // --as-of decides for both.
+    let (_, _, changes) = diff_json(&data, &["--as-of", "2023-10-14", "HEAD~3", "HEAD"]);
+    assert_eq!(changes["as_of"], "2023-10-14");
+    // State 2 → 3 as of the 14th: D001's negotiation (10-23) and D002 (10-20)
+    // are listed as edits, but the revenue target is the only KPI change.
+    assert_eq!(changes["kpis"].as_array().unwrap().len(), 1);
+    assert_eq!(changes["kpis"][0]["kpi"], "revenue");
+    assert_eq!(changes["stages_entered"].as_array().unwrap().len(), 2);
+}

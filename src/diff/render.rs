@@ -321,7 +321,7 @@ pub fn human(c: &Changes, sides: &Sides<Side>, team: &Team, color: bool) -> Stri
             }
         }
         for r in &rows {
-            let mut line = String::from(" ");
+            let mut line = String::new();
             for (cell, w) in r.iter().zip(&widths) {
                 line.push_str("  ");
                 line.push_str(cell);
