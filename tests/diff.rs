@@ -366,6 +366,31 @@ fn a_moved_file_is_the_same_record() {
 }
 
 #[test]
+fn a_payment_received_is_a_changed_payment() {
+    // State 4 with D001's prepayment not yet received, then received.
+    let old_dir = tempfile::tempdir().unwrap();
+    write_state(old_dir.path(), 4);
+    let path = old_dir.path().join("deals/2023/D001.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("received = 2023-10-30\n", "")).unwrap();
+    let old = Book::load(old_dir.path(), None).unwrap();
+    let (_b, new) = load_state(4);
+    let c = serde_json::to_value(changes(&old, &new)).unwrap();
+    assert_eq!(
+        c["payments"],
+        json!([{"deal": "D001", "change": "changed", "kind": "prepayment", "due": "2023-10-30",
+                "amount": {"from": 135000.0, "to": 135000.0},
+                "received": {"from": null, "to": "2023-10-30"}}])
+    );
+    // 0 of 13.5万 due in October received → all of it.
+    assert_eq!(
+        c["kpis"],
+        json!([{"month": "2023-10", "kpi": "collection_rate", "actual": {"from": 0.0, "to": 1.0},
+                "target": {"from": null, "to": null}, "completion": {"from": null, "to": null}}])
+    );
+}
+
+#[test]
 fn going_back_reverses_the_moves() {
     // 4 → 3: D001 reopened, its negotiation entry is no longer new, LX002 is back.
     let (_a, old) = load_state(4);
