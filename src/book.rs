@@ -1,6 +1,6 @@
 //! A loaded and checked data repository: the entry point every command shares.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
@@ -33,6 +33,8 @@ pub struct Book {
     pub notes: Vec<String>,
     /// Where the data was read from.
     pub snapshot: Snapshot,
+    /// The data folder.
+    pub dir: PathBuf,
 }
 
 impl Book {
@@ -106,6 +108,7 @@ impl Book {
             git,
             notes,
             snapshot: snapshot.clone(),
+            dir: dir.to_path_buf(),
         })
     }
 }

@@ -58,5 +58,6 @@ pub fn load_side(
         git: None,
         notes: Vec::new(),
         snapshot: snapshot.clone(),
+        dir: dir.to_path_buf(),
     })
 }

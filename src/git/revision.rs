@@ -192,6 +192,20 @@ fn first_commit(dir: &Path) -> Option<Revision> {
     text.lines().last().and_then(parse_revision)
 }
 
+/// The commit the data comes from, for the site footer: `at` when loaded from a
+/// revision; else HEAD, dirty when the data folder has changes not committed
+/// (`git status --porcelain -- .`, untracked files included). `None` outside
+/// git or before the first commit.
+pub fn data_commit(dir: &Path, at: Option<&Revision>) -> Option<(Revision, bool)> {
+    if let Some(rev) = at {
+        return Some((rev.clone(), false));
+    }
+    let head = run(dir, &["log", "-1", FORMAT, "HEAD", "--"]).ok()?;
+    let head = parse_revision(&head)?;
+    let status = run(dir, &["status", "--porcelain", "--", "."]).ok()?;
+    Some((head, !status.trim().is_empty()))
+}
+
 /// What a tree entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryKind {

@@ -150,6 +150,34 @@ pub fn set_global_context(book: &Book, opts: &Options, theme: &mut Theme) {
     global.insert("as_of", &book.metrics.as_of.date.to_string());
     global.insert("shared", &(opts.audience == Audience::Shared));
     global.insert("has_feed", &true);
+    global.insert("commit", &data_commit(book, &theme.strings));
+}
+
+/// The footer's data commit: short oid, committer date in the team's zone and,
+/// for a working-tree build with changes not committed, the note saying so.
+/// `None` outside git. The labels fall back to English for a theme whose
+/// strings predate them.
+#[derive(Serialize)]
+struct DataCommit {
+    label: String,
+    short: String,
+    date: String,
+    uncommitted: Option<String>,
+}
+
+fn data_commit(book: &Book, strings: &BTreeMap<String, String>) -> Option<DataCommit> {
+    let at = match &book.snapshot {
+        crate::book::Snapshot::WorkTree => None,
+        crate::book::Snapshot::Revision(rev) => Some(rev),
+    };
+    let (rev, dirty) = crate::git::data_commit(&book.dir, at)?;
+    let s = |key: &str, fallback: &str| strings.get(key).cloned().unwrap_or(fallback.into());
+    Some(DataCommit {
+        label: s("data_commit", "Data commit"),
+        short: rev.short.clone(),
+        date: rev.date(book.repo.config().team.timezone).to_string(),
+        uncommitted: dirty.then(|| s("uncommitted_changes", "uncommitted changes")),
+    })
 }
 
 struct Site<'a> {
