@@ -528,28 +528,25 @@ fn diff(global: &Global, from: Option<&str>, to: Option<&str>) -> i32 {
         from: side(from_spec, &old_rev),
         to: new_side,
     };
-    let load = |snapshot: &Snapshot, as_of| {
-        let book = crate::diff::load_side(dir, snapshot, as_of).map_err(|e| {
-            eprintln!("error: {e}");
-            EXIT_USAGE
-        })?;
-        if global.timings {
-            for (phase, took) in &book.timings {
-                eprintln!("timing: {phase:<8} {:>8.2} ms", took.as_secs_f64() * 1000.0);
-            }
-        }
-        Ok::<_, i32>(book)
-    };
     // The new side decides the as-of date and the old side is computed for the
     // same one, so only edits to the data show, not the passing of time.
-    let new = match load(&new_snapshot, global.as_of) {
-        Ok(b) => b,
-        Err(code) => return code,
+    let old_snapshot = Snapshot::Revision(old_rev);
+    let (old, new) = match crate::diff::load_sides(dir, &old_snapshot, &new_snapshot, global.as_of)
+    {
+        Ok(books) => books,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
     };
-    let old = match load(&Snapshot::Revision(old_rev), Some(new.metrics.as_of.date)) {
-        Ok(b) => b,
-        Err(code) => return code,
-    };
+    if global.timings {
+        for (side, book) in [("old", &old), ("new", &new)] {
+            for (phase, took) in &book.timings {
+                let ms = took.as_secs_f64() * 1000.0;
+                eprintln!("timing: {side} {phase:<13} {ms:>8.2} ms");
+            }
+        }
+    }
     let changes = crate::diff::changes(&old, &new);
     let team = &new.repo.config().team;
     let text = match global.format.unwrap_or(Format::Human) {
