@@ -49,7 +49,7 @@ pub struct Global {
     /// Treat warnings as errors
     #[arg(long, global = true)]
     pub strict: bool,
-    /// Output format: check/build human|json (diagnostics), report human|json|csv, export json|csv|xlsx
+    /// Output format: check/build human|json (diagnostics), report human|json|csv, export json|csv|xlsx, diff human|markdown|json
     #[arg(long, global = true, value_enum)]
     pub format: Option<Format>,
     /// Print errors only: no warnings, no summary
@@ -66,6 +66,8 @@ pub enum Format {
     Json,
     Csv,
     Xlsx,
+    /// For a pull-request comment (diff only).
+    Markdown,
 }
 
 #[derive(Subcommand, Debug)]
@@ -81,6 +83,15 @@ pub enum Command {
         /// The month (YYYY-MM); default: the as-of month
         #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
         month: Option<YearMonth>,
+    },
+    /// What moved in the pipeline between two revisions [default: HEAD against the working tree]
+    Diff {
+        /// The old side: a revision (HEAD~3, a tag, a commit id) or a day YYYY-MM-DD [default: HEAD]
+        #[arg(value_name = "FROM")]
+        from: Option<String>,
+        /// The new side, like FROM [default: the working tree]
+        #[arg(value_name = "TO")]
+        to: Option<String>,
     },
     /// Write kpis.json, deals.json, CSV tables (or an xlsx workbook)
     Export {
@@ -213,6 +224,7 @@ pub fn main() -> i32 {
         Command::Check => &[Format::Human, Format::Json],
         Command::Init(_) | Command::New(_) => &[Format::Human],
         Command::Report { .. } => &[Format::Human, Format::Json, Format::Csv],
+        Command::Diff { .. } => &[Format::Human, Format::Markdown, Format::Json],
         Command::Export { .. } => &[Format::Json, Format::Csv, Format::Xlsx],
         Command::Build { .. } => &[Format::Human, Format::Json],
         Command::Import { .. } => &[Format::Human],
@@ -251,6 +263,7 @@ pub fn main() -> i32 {
         Command::Init(ref args) => init(global, args),
         Command::New(ref args) => new(global, args),
         Command::Report { month } => report(global, month),
+        Command::Diff { ref from, ref to } => diff(global, from.as_deref(), to.as_deref()),
         Command::Export {
             ref out,
             reveal_contacts,
@@ -470,6 +483,88 @@ fn report(global: &Global, month: Option<YearMonth>) -> i32 {
         Format::Json => crate::report::render_json(kpis) + "\n",
         Format::Csv => crate::report::render_csv(kpis, team),
         _ => crate::report::render_text(kpis, team),
+    };
+    print!("{text}");
+    EXIT_OK
+}
+
+/// `diff`: both sides loaded for one as-of date (the new side's), compared,
+/// printed. Differences are not errors (exit 0); git errors exit 2.
+fn diff(global: &Global, from: Option<&str>, to: Option<&str>) -> i32 {
+    use crate::book::Snapshot;
+    use crate::diff::render::{self, Side};
+    let dir = &global.data;
+    let tz = crate::load::team_timezone(dir);
+    let resolve = |spec: &str| {
+        crate::git::resolve(dir, spec, tz).map_err(|e| {
+            eprintln!(
+                "error: cannot read `{spec}`: {e}\n\
+                 hint: `salesbook diff [FROM] [TO]` compares the data folder at FROM (default HEAD) \
+                 with TO (default the working tree); each is a revision git knows (HEAD~1, a tag, \
+                 a commit id) or a day YYYY-MM-DD (the last commit on or before it)"
+            );
+            EXIT_USAGE
+        })
+    };
+    let side = |spec: &str, rev: &crate::git::Revision| Side {
+        spec: spec.to_string(),
+        commit: Some(rev.oid.clone()),
+        label: format!("{spec} ({} {})", rev.short, rev.summary),
+    };
+    let from_spec = from.unwrap_or("HEAD");
+    let old_rev = match resolve(from_spec) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let (new_snapshot, new_side) = match to {
+        None => (
+            Snapshot::WorkTree,
+            Side {
+                spec: "working tree".into(),
+                commit: None,
+                label: "the working tree".into(),
+            },
+        ),
+        Some(spec) => match resolve(spec) {
+            Ok(rev) => {
+                let s = side(spec, &rev);
+                (Snapshot::Revision(rev), s)
+            }
+            Err(code) => return code,
+        },
+    };
+    let sides = crate::diff::changes::Sides {
+        from: side(from_spec, &old_rev),
+        to: new_side,
+    };
+    // The new side decides the as-of date and the old side is computed for the
+    // same one, so only edits to the data show, not the passing of time.
+    let old_snapshot = Snapshot::Revision(old_rev);
+    let (old, new) = match crate::diff::load_sides(dir, &old_snapshot, &new_snapshot, global.as_of)
+    {
+        Ok(books) => books,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    if global.timings {
+        for (side, book) in [("old", &old), ("new", &new)] {
+            for (phase, took) in &book.timings {
+                let ms = took.as_secs_f64() * 1000.0;
+                eprintln!("timing: {side} {phase:<13} {ms:>8.2} ms");
+            }
+        }
+    }
+    let changes = crate::diff::changes(&old, &new);
+    let team = &new.repo.config().team;
+    let text = match global.format.unwrap_or(Format::Human) {
+        Format::Json => render::json(&changes, &sides),
+        Format::Markdown => render::markdown(&changes, &sides, team),
+        _ => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            render::human(&changes, &sides, team, color)
+        }
     };
     print!("{text}");
     EXIT_OK

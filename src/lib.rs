@@ -10,6 +10,7 @@ pub mod chart;
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
+pub mod diff;
 pub mod export;
 pub mod format;
 pub mod git;
