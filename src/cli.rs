@@ -244,6 +244,12 @@ pub fn main() -> i32 {
         );
         return EXIT_USAGE;
     }
+    if let (Some(at), Command::Diff { .. }) = (&global.at, &cli.command) {
+        eprintln!(
+            "error: `diff` takes its revisions as arguments: `salesbook diff {at}` compares {at} with the working tree, `salesbook diff {at} TO` with TO"
+        );
+        return EXIT_USAGE;
+    }
     if let Some(at) = &global.at
         && !matches!(
             cli.command,

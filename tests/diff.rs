@@ -790,6 +790,13 @@ fn git_errors_exit_2_with_a_hint() {
     let (code, _, err) = salesbook(plain.path(), &["diff"]);
     assert_eq!(code, 2);
     assert!(err.contains("not in a git repository"), "{err}");
+    // Revisions are arguments, not `--at`.
+    let (code, _, err) = salesbook(&data, &["diff", "--at", "HEAD~1"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("`salesbook diff HEAD~1` compares HEAD~1 with the working tree"),
+        "{err}"
+    );
     // Markdown is for diff only.
     let (code, _, err) = salesbook(&data, &["check", "--format", "markdown"]);
     assert_eq!(code, 2);
