@@ -6,6 +6,7 @@ use libfuzzer_sys::fuzz_target;
 use salesbook::import::sheet;
 
 fuzz_target!(|data: &[u8]| {
+    salesbook_fuzz::let_calamine_panics_unwind();
     let Some((table, update, bytes)) = salesbook_fuzz::split_table(data) else {
         return;
     };

@@ -252,8 +252,21 @@ pub fn assert_safe_html(html: &str) {
                     .chars()
                     .filter(|c| !c.is_whitespace() && !c.is_control())
                     .collect();
-                for scheme in ["javascript:", "vbscript:", "data:"] {
-                    assert!(!value.starts_with(scheme), "{scheme} in {name} of {html}");
+                // Only URL attributes lead anywhere (`lang="data:"` is harmless text).
+                if [
+                    "href",
+                    "src",
+                    "cite",
+                    "action",
+                    "formaction",
+                    "poster",
+                    "srcset",
+                ]
+                .contains(&name)
+                {
+                    for scheme in ["javascript:", "vbscript:", "data:"] {
+                        assert!(!value.starts_with(scheme), "{scheme} in {name} of {html}");
+                    }
                 }
                 j = value_end + 1;
             }
@@ -263,4 +276,23 @@ pub fn assert_safe_html(html: &str) {
             i += 1;
         }
     }
+}
+
+/// libFuzzer's panic hook aborts even on a panic that is caught. salesbook
+/// catches panics inside calamine (`import::sheet`, calamine 0.38 overflows on
+/// long cell references), so let those unwind to it; any other panic still
+/// aborts and is reported.
+pub fn let_calamine_panics_unwind() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let abort = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let in_calamine = info
+                .location()
+                .is_some_and(|l| l.file().contains("/calamine-"));
+            if !in_calamine {
+                abort(info);
+            }
+        }));
+    });
 }
