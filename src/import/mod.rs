@@ -165,9 +165,10 @@ impl Summary {
 }
 
 /// A record file after the import: its new text, if it changes.
-struct Result1 {
+#[doc(hidden)]
+pub struct Result1 {
     outcome: Outcome,
-    text: Option<String>,
+    pub text: Option<String>,
     detail: String,
 }
 
@@ -276,7 +277,13 @@ pub fn run(data: &Path, opts: &Options) -> Result<Summary, Failure> {
 }
 
 /// The record's text after the import, and what happened to it.
-fn apply(data: &Path, p: &Planned, update: bool, process: &[String]) -> Result<Result1, String> {
+#[doc(hidden)] // public for the import fuzz targets
+pub fn apply(
+    data: &Path,
+    p: &Planned,
+    update: bool,
+    process: &[String],
+) -> Result<Result1, String> {
     let md = p.kind.extension() == "md";
     let (original, prefix, toml, suffix) = if p.exists {
         let text = std::fs::read_to_string(data.join(&p.rel))

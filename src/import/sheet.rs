@@ -79,7 +79,12 @@ fn from_grid(grid: Vec<(usize, Vec<Cell>)>) -> Sheet {
         .into_iter()
         .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()));
     let Some((header_row, header)) = rows.next() else {
-        return Sheet::default();
+        // An empty file: row 1 is where its header is missing (found by fuzzing:
+        // messages said "row 0").
+        return Sheet {
+            header_row: 1,
+            ..Sheet::default()
+        };
     };
     let headers = header
         .iter()
@@ -94,7 +99,47 @@ fn from_grid(grid: Vec<(usize, Vec<Cell>)>) -> Sheet {
 
 fn read_csv(path: &Path) -> Result<Vec<(usize, Vec<Cell>)>, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    csv_grid(&bytes, path)
+}
+
+/// What [`read`] makes of CSV bytes; the fuzz targets call it without a file.
+#[doc(hidden)]
+pub fn csv_from_bytes(bytes: &[u8]) -> Result<Sheet, String> {
+    csv_grid(bytes, Path::new("input.csv")).map(from_grid)
+}
+
+/// What [`read`] makes of workbook bytes (xlsx, xls, xlsb, ods); for the fuzz targets.
+#[doc(hidden)]
+pub fn workbook_from_bytes(bytes: Vec<u8>, sheet: Option<&str>) -> Result<Sheet, String> {
+    let path = Path::new("input.xlsx");
+    let book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    workbook_grid(book, path, sheet).map(from_grid)
+}
+
+/// Reads the sheet, turning a panic inside calamine into an error: a malformed
+/// workbook must not abort the import (found by fuzzing: a cell reference with
+/// many column letters overflows calamine 0.38's arithmetic, a panic in builds
+/// with overflow checks).
+fn workbook_grid<RS: std::io::Read + std::io::Seek>(
+    book: calamine::Sheets<RS>,
+    path: &Path,
+    sheet: Option<&str>,
+) -> Result<Vec<(usize, Vec<Cell>)>, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        sheet_grid(book, path, sheet)
+    }))
+    .unwrap_or_else(|_| {
+        Err(format!(
+            "cannot read {}: the workbook is malformed",
+            path.display()
+        ))
+    })
+}
+
+/// `path` only names the file in messages.
+fn csv_grid(bytes: &[u8], path: &Path) -> Result<Vec<(usize, Vec<Cell>)>, String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Err(e) = std::str::from_utf8(bytes) {
         return Err(format!(
             "{} is not UTF-8 (invalid byte at offset {}): save it as \"CSV UTF-8\"",
@@ -127,8 +172,16 @@ fn read_csv(path: &Path) -> Result<Vec<(usize, Vec<Cell>)>, String> {
 }
 
 fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Vec<(usize, Vec<Cell>)>, String> {
-    let mut book = calamine::open_workbook_auto(path)
+    let book = calamine::open_workbook_auto(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    workbook_grid(book, path, sheet)
+}
+
+fn sheet_grid<RS: std::io::Read + std::io::Seek>(
+    mut book: calamine::Sheets<RS>,
+    path: &Path,
+    sheet: Option<&str>,
+) -> Result<Vec<(usize, Vec<Cell>)>, String> {
     let names = book.sheet_names();
     let name = match sheet {
         Some(s) => names
