@@ -85,7 +85,7 @@ struct Found {
 }
 
 /// A file's text, or why there is none.
-type Content = Result<String, Unreadable>;
+type Content = Result<String, Box<Unreadable>>;
 
 /// Why a file has no usable text: its diagnostic (`None`: it does not exist),
 /// and the text read before the problem, so that a `not-utf8` diagnostic can
@@ -95,12 +95,12 @@ struct Unreadable {
     text: String,
 }
 
-impl From<Option<Diagnostic>> for Unreadable {
+impl From<Option<Diagnostic>> for Box<Unreadable> {
     fn from(why: Option<Diagnostic>) -> Self {
-        Unreadable {
+        Box::new(Unreadable {
             why,
             text: String::new(),
-        }
+        })
     }
 }
 
@@ -346,10 +346,10 @@ fn decode(bytes: Vec<u8>) -> Content {
             ),
         )
         .with_hint("save the file as UTF-8");
-        Unreadable {
+        Box::new(Unreadable {
             why: Some(why),
             text,
-        }
+        })
     })
 }
 
