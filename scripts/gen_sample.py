@@ -34,6 +34,7 @@ import re
 import shutil
 import sys
 import tomllib
+import zlib
 from datetime import date, datetime, timedelta
 from fractions import Fraction
 from functools import partial
@@ -1021,6 +1022,12 @@ def deal_at(d, known):
         return None
     if not known(d, "closed"):
         out.update(status="open", closed=None, lost_reason=None)
+        if out.get("expected_close") is None and d.get("closed"):
+            # While open, the rep's estimate of the close: the real date, often some
+            # weeks off (fixed per deal, no draw from the generator), so month pages
+            # of the replayed history have a forecast to compare with what was won.
+            slip = zlib.crc32(f"{d['customer']}/{d['title']}".encode()) % 43 - 14
+            out["expected_close"] = d["closed"] + days(slip)
     out["activities"] = [a for a in d["activities"] if known(a, "date")]
     out["payments"] = [{k: v for k, v in p.items() if k != "received" or known(p, "received")}
                        for p in d["payments"] if known(p, "due")]
