@@ -562,7 +562,10 @@ pub fn csv_bytes(t: &Table) -> std::io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     w.write_record(&t.headers)?;
     for r in &t.rows {
-        w.write_record(r)?;
+        for cell in r {
+            w.write_field(formula_safe(cell).as_bytes())?;
+        }
+        w.write_record(None::<&[u8]>)?;
     }
     w.into_inner()
         .map_err(|e| std::io::Error::other(e.to_string()))
@@ -593,6 +596,29 @@ fn xlsx_bytes(tables: &[Table]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     book.save_to_buffer()
 }
 
+/// Record text that a spreadsheet would run as a formula (`=HYPERLINK(…)`,
+/// `+cmd|…`, `@SUM(…)`) gets a leading `'`, the spreadsheet's "this is text"
+/// mark (OWASP CSV injection). Signed figures such as `-12.5` or `+3.2%` stay
+/// as they are: a sign followed only by digits, letters, `.`, `,` and `%`
+/// cannot call anything. The xlsx export needs no such care: it writes text
+/// cells as strings, never formulas.
+fn formula_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let figure = |rest: &str| {
+        rest.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | ',' | '%' | ' '))
+    };
+    let risky = match cell.chars().next() {
+        Some('=' | '@' | '\t' | '\r') => true,
+        Some('+' | '-') => !figure(&cell[1..]),
+        _ => false,
+    };
+    if risky {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
 /// `kpis.json` → `kpis.json.tmp`: where a file is written before its rename.
 fn temp_name(path: &Path) -> std::path::PathBuf {
     let mut name = path.as_os_str().to_owned();
@@ -602,7 +628,26 @@ fn temp_name(path: &Path) -> std::path::PathBuf {
 
 #[cfg(test)]
 mod tests {
-    use super::company_size;
+    use super::{company_size, formula_safe};
+
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        assert_eq!(
+            formula_safe("=HYPERLINK(\"http://x\",\"y\")"),
+            "'=HYPERLINK(\"http://x\",\"y\")"
+        );
+        assert_eq!(formula_safe("+cmd|' /C calc'!A0"), "'+cmd|' /C calc'!A0");
+        assert_eq!(formula_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(formula_safe("-2+3"), "'-2+3");
+        assert_eq!(formula_safe("\t=1"), "'\t=1");
+        // Numbers and ordinary text are unchanged.
+        assert_eq!(formula_safe("-12.5"), "-12.5");
+        assert_eq!(formula_safe("+3"), "+3");
+        assert_eq!(formula_safe("-3.2pp"), "-3.2pp");
+        assert_eq!(formula_safe("+1,200万"), "+1,200万");
+        assert_eq!(formula_safe("华东-上海"), "华东-上海");
+        assert_eq!(formula_safe(""), "");
+    }
 
     #[test]
     fn company_sizes_read_like_the_template() {
