@@ -21,8 +21,8 @@ use crate::source::{FileId, SourceFile, Span};
 
 mod revision;
 pub use revision::{
-    EntryKind, Revision, TreeEntry, blobs, data_commit, last_commit_before, prefix, resolve,
-    spec_date, tree,
+    EntryKind, Revision, TreeEntry, blobs, data_commit, holds_data_folder, last_commit_before,
+    prefix, resolve, spec_date, tree,
 };
 
 /// One commit of the data folder's history.

@@ -843,3 +843,51 @@ fn both_sides_are_computed_for_the_new_sides_as_of_date() {
     assert_eq!(changes["kpis"][0]["kpi"], "revenue");
     assert_eq!(changes["stages_entered"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn a_revision_before_the_data_folder_is_an_empty_side() {
+    // The first commit has only a README; the data folder arrives in the second.
+    let root = tempfile::tempdir().unwrap();
+    git(root.path(), &["init", "-q"], None);
+    std::fs::write(root.path().join("README.md"), "Sales records.\n").unwrap();
+    git(root.path(), &["add", "-A"], None);
+    git(
+        root.path(),
+        &["commit", "-q", "-m", "start"],
+        Some(DATES[0]),
+    );
+    let data = root.path().join("sales");
+    write_state(&data, 1);
+    git(root.path(), &["add", "-A"], None);
+    git(
+        root.path(),
+        &["commit", "-q", "-m", "records"],
+        Some(DATES[0]),
+    );
+
+    let (_, _, changes) = diff_json(&data, &["HEAD~1", "HEAD"]);
+    let (_, state1) = load_state(1);
+    let ids = |key: &str| -> Vec<String> {
+        changes[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let mut leads: Vec<String> = state1
+        .repo
+        .leads
+        .iter()
+        .map(|l| l.meta.id.clone())
+        .collect();
+    leads.sort();
+    assert_eq!(ids("leads_added"), leads, "every lead of the data is new");
+    assert_eq!(
+        ids("deals_added").len(),
+        state1.repo.deals.len(),
+        "every deal is new"
+    );
+    assert_eq!(changes["errors"], json!({"from": 0, "to": 0}));
+    assert_eq!(changes["removed"], json!([]));
+}

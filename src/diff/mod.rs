@@ -30,12 +30,20 @@ pub struct Read {
     took: std::time::Duration,
 }
 
-/// Reads one side: the working tree or a revision's git objects.
+/// Reads one side: the working tree or a revision's git objects. A revision
+/// from before the data folder existed is an empty side, so the pull request
+/// that adds the data lists everything as new.
 pub fn read_side(dir: &Path, snapshot: &Snapshot) -> std::io::Result<Read> {
     let start = Instant::now();
     let (repo, diagnostics) = match snapshot {
         Snapshot::WorkTree => crate::load::load(dir)?,
-        Snapshot::Revision(rev) => crate::load::load_revision(dir, rev)?,
+        Snapshot::Revision(rev) => {
+            if crate::git::holds_data_folder(dir, &rev.oid).map_err(std::io::Error::other)? {
+                crate::load::load_revision(dir, rev)?
+            } else {
+                Default::default()
+            }
+        }
     };
     Ok(Read {
         repo,

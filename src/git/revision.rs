@@ -279,6 +279,13 @@ pub fn tree(dir: &Path, oid: &str, paths: &[&str]) -> Result<(String, Vec<TreeEn
     Ok((prefix, entries))
 }
 
+/// Whether the data folder `dir` exists in commit `oid` (the repository top
+/// always does).
+pub fn holds_data_folder(dir: &Path, oid: &str) -> Result<bool, String> {
+    let prefix = prefix(dir)?;
+    Ok(prefix.is_empty() || run(dir, &["cat-file", "-e", &format!("{oid}:{prefix}")]).is_ok())
+}
+
 /// The contents of `oids`, in order, through one `git cat-file --batch`
 /// process: ids are streamed in by a thread while contents are read out, so
 /// neither pipe can fill up and block.
