@@ -10,11 +10,14 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use salesbook::book::Book;
 use salesbook::diff::changes;
 use serde_json::{Value, json};
+
+mod common;
+use common::git::git;
+use common::salesbook;
 
 const PIPELINE: &str = r#"[team]
 name = "测试组"
@@ -410,38 +413,6 @@ fn going_back_reverses_the_moves() {
 // ---------------------------------------------------------------------------
 // Through git: the four states as commits, compared by `salesbook diff`.
 
-/// Runs git in `dir` with a clean identity and no global or system config.
-fn git(dir: &Path, args: &[&str], date: Option<&str>) -> String {
-    let mut cmd = Command::new("git");
-    cmd.current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_INDEX_FILE")
-        .args([
-            "-c",
-            "user.name=李四",
-            "-c",
-            "user.email=lisi@example.com",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args);
-    if let Some(d) = date {
-        cmd.env("GIT_AUTHOR_DATE", d).env("GIT_COMMITTER_DATE", d);
-    }
-    let out = cmd.output().expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 /// The commit date of each state: the evening of the day of its moves.
 const DATES: [&str; 4] = [
     "2023-10-09T18:00:00+08:00",
@@ -468,23 +439,6 @@ fn repository(data_rel: &str, commits: usize) -> (tempfile::TempDir, PathBuf) {
         );
     }
     (root, data)
-}
-
-/// Runs salesbook; returns (exit code, stdout, stderr).
-fn salesbook(data: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_salesbook"))
-        .env("NO_COLOR", "1")
-        .env_remove("GIT_DIR")
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
 }
 
 /// `diff --format json`, checked to exit 0; returns (from, to, changes).

@@ -30,6 +30,9 @@ use std::process::Command;
 
 use scraper::{Html, Selector};
 
+mod common;
+use common::git::git;
+
 const PIPELINE: &str = r#"[team]
 name = "测试组"
 as_of = 2023-11-30
@@ -74,36 +77,6 @@ id = "fulfilment"
 name = "履约与售后维护"
 probability = 1.0
 "#;
-
-fn git(dir: &Path, args: &[&str], date: Option<&str>) {
-    let mut cmd = Command::new("git");
-    cmd.current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_INDEX_FILE")
-        .args([
-            "-c",
-            "user.name=李四",
-            "-c",
-            "user.email=lisi@example.com",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args);
-    if let Some(d) = date {
-        cmd.env("GIT_AUTHOR_DATE", d).env("GIT_COMMITTER_DATE", d);
-    }
-    let out = cmd.output().expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 fn write(dir: &Path, rel: &str, text: &str) {
     let path = dir.join(rel);

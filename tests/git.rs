@@ -12,6 +12,10 @@ use std::process::Command;
 
 use serde_json::Value;
 
+mod common;
+use common::git::{commit_all, git};
+use common::salesbook;
+
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/valid")
 }
@@ -27,59 +31,6 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), target).unwrap();
         }
     }
-}
-
-/// Runs git in `dir` with a clean identity and no global or system config.
-fn git(dir: &Path, args: &[&str], date: Option<&str>) {
-    let mut cmd = Command::new("git");
-    cmd.current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_INDEX_FILE")
-        .args([
-            "-c",
-            "user.name=李四",
-            "-c",
-            "user.email=lisi@example.com",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args);
-    if let Some(d) = date {
-        cmd.env("GIT_AUTHOR_DATE", d).env("GIT_COMMITTER_DATE", d);
-    }
-    let out = cmd.output().expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn commit_all(repo: &Path, msg: &str, date: &str) {
-    git(repo, &["add", "-A"], None);
-    git(repo, &["commit", "-q", "-m", msg], Some(date));
-}
-
-/// Runs salesbook; returns (exit code, stdout, stderr).
-fn salesbook(data: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_salesbook"))
-        .env("NO_COLOR", "1")
-        .env_remove("GIT_DIR")
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
 }
 
 fn diagnostics(data: &Path) -> (Vec<Value>, String) {

@@ -10,6 +10,9 @@ use std::process::Command;
 
 use serde_json::Value;
 
+mod common;
+use common::salesbook;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -40,23 +43,6 @@ fn git(repo: &Path, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
-
-/// Runs salesbook; returns (exit code, stdout, stderr).
-fn salesbook(data: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_salesbook"))
-        .env("NO_COLOR", "1")
-        .env_remove("GIT_DIR")
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
 }
 
 /// `check --format json` (must exit 0): the diagnostics' (code, file) pairs.

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod chromium;
+pub mod git;
 pub mod xss;
 
 use std::path::{Path, PathBuf};
@@ -64,4 +65,22 @@ pub fn build_site(data: &Path, out: &Path, extra: &[&str]) {
         data.display(),
         String::from_utf8_lossy(&o.stderr)
     );
+}
+
+/// Runs the salesbook binary on `data` without colour; returns (exit code,
+/// stdout, stderr).
+pub fn salesbook(data: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_salesbook"))
+        .env("NO_COLOR", "1")
+        .env_remove("GIT_DIR")
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
 }
