@@ -12,96 +12,8 @@ use assert_cmd::Command;
 use serde_json::Value;
 use tempfile::TempDir;
 
-const PIPELINE: &str = r#"[team]
-name = "测试组"
-as_of = 2023-10-31
-
-[[owners]]
-id = "lisi"
-name = "李四"
-
-[[stages]]
-id = "lead"
-name = "线索获取与筛选"
-
-[[stages]]
-id = "nurture"
-name = "客户深度培育"
-core = true
-
-[[stages]]
-id = "proposal"
-name = "方案制定与呈现"
-core = true
-
-[[stages]]
-id = "negotiation"
-name = "商务谈判与成交"
-closing = true
-
-[[stages]]
-id = "fulfilment"
-name = "履约与售后维护"
-"#;
-
-const LEAD: &str = r#"source = "trade_show"
-acquired = 2023-10-08
-company = "A科技有限公司"
-industry = "制造业"
-owner = "lisi"
-status = "converted"
-needs = ["自动化升级"]
-
-[contact]
-name = "张三"
-title = "采购经理"
-"#;
-
-const CUSTOMER: &str = r#"+++
-name = "A科技有限公司"
-industry = "制造业"
-owner = "lisi"
-lead = "LX001"
-+++
-Research notes.
-"#;
-
-const DEAL: &str = r#"customer = "a-tech"
-owner = "lisi"
-amount = 500000
-status = "won"
-closed = 2023-10-27
-
-[[stages]]
-stage = "nurture"
-entered = 2023-10-18
-
-[[stages]]
-stage = "proposal"
-entered = 2023-10-20
-
-[[stages]]
-stage = "negotiation"
-entered = 2023-10-23
-
-[[activities]]
-date = 2023-10-18
-kind = "visit"
-"#;
-
-const MONTH: &str = "+++\n[[assert]]\nkpi = \"revenue\"\nequals = 500000\n+++\n十月复盘。\n";
-
-const CASE: &str = "+++\ntitle = \"A科技签约复盘\"\ndate = 2023-10-30\nresult = \"success\"\n\
-                    deal = \"a-tech-2023\"\nauthor = \"lisi\"\n+++\n方案评审一次通过。\n";
-
-const BASE: [(&str, &str); 6] = [
-    ("pipeline.toml", PIPELINE),
-    ("leads/LX001.toml", LEAD),
-    ("customers/a-tech.md", CUSTOMER),
-    ("deals/a-tech-2023.toml", DEAL),
-    ("months/2023-10.md", MONTH),
-    ("cases/a-tech-win.md", CASE),
-];
+mod common;
+use common::base::*;
 
 /// The largest file salesbook reads (src/load `MAX_FILE_BYTES`).
 const MAX_FILE_BYTES: usize = 10 << 20;
@@ -135,16 +47,8 @@ fn base() -> Repo {
     let repo = Repo {
         tmp: tempfile::tempdir().expect("temp dir"),
     };
-    for (path, text) in BASE {
-        repo.write(path, text);
-    }
+    write_base(&repo.data());
     repo
-}
-
-fn write(root: &Path, rel: &str, content: impl AsRef<[u8]>) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, content).unwrap();
 }
 
 struct Run {

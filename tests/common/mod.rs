@@ -1,6 +1,7 @@
 //! Helpers shared by the end-to-end tests (each test crate uses a part of them).
 #![allow(dead_code)]
 
+pub mod base;
 pub mod chromium;
 pub mod git;
 pub mod xss;
