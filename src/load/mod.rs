@@ -249,7 +249,10 @@ fn walk(dir: &Path) -> std::io::Result<(Vec<Found>, Vec<(Kind, String, String)>)
         let walker = walkdir::WalkDir::new(&root)
             .follow_links(false)
             .follow_root_links(false)
-            .sort_by_file_name()
+            // By file name, as `sort_by_file_name` does, but without parsing both
+            // paths on each comparison (4% of a `check`): siblings share their
+            // parent's path, so whole paths compare as their file names do.
+            .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
         for entry in walker {

@@ -1,5 +1,7 @@
 //! Markdown from records → sanitised HTML.
 
+use std::sync::LazyLock;
+
 use pulldown_cmark::{Options, Parser, html};
 
 /// Renders Markdown (tables, footnotes, strikethrough, task lists) and sanitises
@@ -14,12 +16,17 @@ pub fn render(text: &str) -> String {
     sanitize(&out)
 }
 
+/// The sanitiser's allow-lists, built once: building them for every record's
+/// text cost an eighth of the instructions of the cleaning itself.
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.add_tags(["input"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"]);
+    b
+});
+
 pub fn sanitize(html: &str) -> String {
-    ammonia::Builder::default()
-        .add_tags(["input"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
-        .clean(html)
-        .to_string()
+    SANITIZER.clean(html).to_string()
 }
 
 #[cfg(test)]
