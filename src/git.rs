@@ -3,9 +3,11 @@
 //! entry lag of every dated event — the time from the event to the first commit
 //! that holds its line. The rules are written out in docs/git.md.
 //!
-//! [`read`] runs `git` twice (one `rev-parse`, one `log -p` over the data
-//! folder) and parses the history once into a [`History`]; [`timeliness`] is a
-//! pure function of that history, the model and the as-of date.
+//! [`read`] runs `git rev-parse` and one `log -p` over the data folder and
+//! parses the history once into a [`History`], cached in the git dir (only
+//! the commits since the cached one are read again; src/git/cache.rs);
+//! [`timeliness`] is a pure function of that history, the model and the as-of
+//! date.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader};
@@ -69,6 +71,20 @@ impl History {
     pub fn last_change(&self, rel: &str) -> Option<&Commit> {
         let i = self.files.get(rel)?.last?;
         self.commits.get(i as usize)
+    }
+
+    /// Whether every commit index points into `commits` (and each line's
+    /// commits are in time order): a cache file edited by hand that is not is
+    /// ignored rather than indexed out of bounds.
+    fn is_consistent(&self) -> bool {
+        let n = self.commits.len();
+        self.files.values().all(|f| {
+            f.last.is_none_or(|i| (i as usize) < n)
+                && f.lines.values().all(|v| {
+                    v.iter().all(|&i| (i as usize) < n)
+                        && v.is_sorted_by_key(|&i| self.commits[i as usize].time)
+                })
+        })
     }
 
     /// The commits that added each occurrence of a (trimmed) line, earliest first.
@@ -851,6 +867,11 @@ new file mode 100644
         // The cache's round trip keeps everything the lags are computed from.
         let json = serde_json::to_vec(&whole).unwrap();
         assert_eq!(serde_json::from_slice::<History>(&json).unwrap(), whole);
+        assert!(whole.is_consistent());
+        // A commit index past the commits (a hand-edited cache) is refused.
+        let mut broken = parse(LOG.as_bytes(), "data/");
+        broken.commits.pop();
+        assert!(!broken.is_consistent());
     }
 
     #[test]

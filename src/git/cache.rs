@@ -52,7 +52,8 @@ impl Store {
     pub fn load(&self) -> Option<(String, History)> {
         let bytes = std::fs::read(&self.path).ok()?;
         let c: Cached = serde_json::from_slice(&bytes).ok()?;
-        (c.version == VERSION && c.prefix == self.prefix).then_some((c.commit, c.history))
+        (c.version == VERSION && c.prefix == self.prefix && c.history.is_consistent())
+            .then_some((c.commit, c.history))
     }
 
     /// Writes the cache atomically (a temporary file renamed over it), so a
