@@ -3,9 +3,11 @@
 //! entry lag of every dated event — the time from the event to the first commit
 //! that holds its line. The rules are written out in docs/git.md.
 //!
-//! [`read`] runs `git` twice (one `rev-parse`, one `log -p` over the data
-//! folder) and parses the history once into a [`History`]; [`timeliness`] is a
-//! pure function of that history, the model and the as-of date.
+//! [`read`] runs `git rev-parse` and one `log -p` over the data folder and
+//! parses the history once into a [`History`], cached in the git dir (only
+//! the commits since the cached one are read again; src/git/cache.rs);
+//! [`timeliness`] is a pure function of that history, the model and the as-of
+//! date.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader};
@@ -14,11 +16,13 @@ use std::process::{Command, Stdio};
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
 
 use crate::metrics::AsOf;
 use crate::model::{Repo, Stamp};
 use crate::source::{FileId, SourceFile, Span};
 
+mod cache;
 mod revision;
 pub use revision::{
     EntryKind, Revision, TreeEntry, blobs, data_commit, holds_data_folder, last_commit_before,
@@ -26,7 +30,7 @@ pub use revision::{
 };
 
 /// One commit of the data folder's history.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Commit {
     /// Committer time, seconds since the epoch: when the commit was made
     /// (an amended or rebased commit has its new time).
@@ -41,7 +45,7 @@ impl Commit {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
 struct FileHistory {
     /// The last commit (in history order) that touched the file.
     last: Option<u32>,
@@ -51,7 +55,7 @@ struct FileHistory {
 }
 
 /// The parsed history of a data folder, paths relative to the data folder.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct History {
     pub commits: Vec<Commit>,
     files: HashMap<String, FileHistory>,
@@ -67,6 +71,20 @@ impl History {
     pub fn last_change(&self, rel: &str) -> Option<&Commit> {
         let i = self.files.get(rel)?.last?;
         self.commits.get(i as usize)
+    }
+
+    /// Whether every commit index points into `commits` (and each line's
+    /// commits are in time order): a cache file edited by hand that is not is
+    /// ignored rather than indexed out of bounds.
+    fn is_consistent(&self) -> bool {
+        let n = self.commits.len();
+        self.files.values().all(|f| {
+            f.last.is_none_or(|i| (i as usize) < n)
+                && f.lines.values().all(|v| {
+                    v.iter().all(|&i| (i as usize) < n)
+                        && v.is_sorted_by_key(|&i| self.commits[i as usize].time)
+                })
+        })
     }
 
     /// The commits that added each occurrence of a (trimmed) line, earliest first.
@@ -112,9 +130,20 @@ pub fn read(dir: &Path) -> Result<History, String> {
 
 /// Reads the history of the data folder up to commit `rev` (HEAD when `None`):
 /// lags as they were known at that commit.
+///
+/// The parsed history is cached in the repository's git dir (docs/git.md
+/// "The history cache"): a cache at the same commit is used as it is, one at
+/// an ancestor is continued with the newer commits only. Only a read of HEAD
+/// writes the cache, so `--at REV` leaves the repository untouched.
 pub fn read_to(dir: &Path, rev: Option<&str>) -> Result<History, String> {
     let out = git(dir)
-        .args(["rev-parse", "--is-shallow-repository", "--show-prefix"])
+        .args([
+            "rev-parse",
+            "--is-shallow-repository",
+            "--show-prefix",
+            "--git-path",
+            "salesbook",
+        ])
         .stderr(Stdio::null())
         .output()
         .map_err(|e| match e.kind() {
@@ -135,6 +164,35 @@ pub fn read_to(dir: &Path, rev: Option<&str>) -> Result<History, String> {
         return Err("shallow clone: entry lags and last changes are skipped (fetch the full history, e.g. `git fetch --unshallow`)".into());
     }
     let prefix = lines.next().unwrap_or("").to_string();
+    let store = lines
+        .next()
+        .filter(|p| !p.is_empty())
+        .map(|p| cache::Store::new(&dir.join(p), &prefix));
+    // A repository without commits yet has no commit to key a cache by:
+    // `git log` says so below.
+    let (Some(store), Some(target)) = (store, cache::commit_of(dir, rev.unwrap_or("HEAD"))) else {
+        return log(dir, rev, History::default(), &prefix);
+    };
+    let mut start = History::default();
+    let mut range = target.clone();
+    if let Some((at, cached)) = store.load() {
+        if at == target {
+            return Ok(cached);
+        }
+        if cache::extends(dir, &at, &target) {
+            start = cached;
+            range = format!("{at}..{target}");
+        }
+    }
+    let history = log(dir, Some(&range), start, &prefix)?;
+    if rev.is_none() {
+        store.save(&target, &history);
+    }
+    Ok(history)
+}
+
+/// Runs `git log -p` over `range` (HEAD when `None`) and parses it onto `start`.
+fn log(dir: &Path, range: Option<&str>, start: History, prefix: &str) -> Result<History, String> {
     let mut child = git(dir)
         .args([
             "-c",
@@ -153,15 +211,15 @@ pub fn read_to(dir: &Path, rev: Option<&str>) -> Result<History, String> {
             "-p",
             "--unified=0",
         ])
-        .args(rev)
+        .args(range)
         .args(["--", "."])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot run git ({e}): entry lags and last changes are skipped"))?;
     let history = match child.stdout.take() {
-        Some(stdout) => parse(BufReader::with_capacity(1 << 16, stdout), &prefix),
-        None => History::default(),
+        Some(stdout) => parse_onto(start, BufReader::with_capacity(1 << 16, stdout), prefix),
+        None => start,
     };
     let out = child
         .wait_with_output()
@@ -367,10 +425,17 @@ impl Parser {
 /// Parses `git log --format=%x01%ct%x09%an -p --unified=0` output. Paths are
 /// relative to the repository root; `prefix` (the data folder's, from
 /// `git rev-parse --show-prefix`) is stripped from them.
-pub fn parse(mut input: impl BufRead, prefix: &str) -> History {
+pub fn parse(input: impl BufRead, prefix: &str) -> History {
+    parse_onto(History::default(), input, prefix)
+}
+
+/// Continues `history` with the commits of `input`, which must be the commits
+/// that follow it (`git log A..C` after the history up to A): the result is
+/// the same as parsing the whole log at once.
+pub fn parse_onto(history: History, mut input: impl BufRead, prefix: &str) -> History {
     let mut p = Parser {
         prefix: prefix.to_string(),
-        h: History::default(),
+        h: history,
         commit: None,
         path: None,
         minus: 0,
@@ -786,6 +851,27 @@ new file mode 100644
             h.adds("leads/\"q\".toml", "first_contact = 2023-10-08T15:30:00"),
             &[1]
         );
+    }
+
+    #[test]
+    fn continuing_a_parsed_history_equals_parsing_it_whole() {
+        let whole = parse(LOG.as_bytes(), "data/");
+        // Split before each commit: the cached history up to it, then the rest
+        // (the third commit moves lines the first two added).
+        for (at, _) in LOG.match_indices('\x01').skip(1) {
+            let (first, rest) = LOG.split_at(at);
+            let head = parse(first.as_bytes(), "data/");
+            assert!(head.commits.len() < whole.commits.len());
+            assert_eq!(parse_onto(head, rest.as_bytes(), "data/"), whole);
+        }
+        // The cache's round trip keeps everything the lags are computed from.
+        let json = serde_json::to_vec(&whole).unwrap();
+        assert_eq!(serde_json::from_slice::<History>(&json).unwrap(), whole);
+        assert!(whole.is_consistent());
+        // A commit index past the commits (a hand-edited cache) is refused.
+        let mut broken = parse(LOG.as_bytes(), "data/");
+        broken.commits.pop();
+        assert!(!broken.is_consistent());
     }
 
     #[test]

@@ -303,3 +303,109 @@ fn outside_a_repository_and_in_a_shallow_clone_one_note_and_no_error() {
     assert_eq!(err.matches("note:").count(), 1, "{err}");
     assert!(err.contains("shallow clone"), "{err}");
 }
+
+/// The history cache file of a repository whose data folder is its root.
+fn cache_file(repo: &Path) -> PathBuf {
+    let dir = repo.join(".git/salesbook");
+    let files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(
+        files[0]
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("history-")
+    );
+    files[0].clone()
+}
+
+/// Marks the cached history: its commits' author becomes 王五, so a run that
+/// uses the cache says "by 王五" where a fresh read of git says "by 李四".
+fn mark_cache(repo: &Path) {
+    let path = cache_file(repo);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("李四"));
+    std::fs::write(&path, text.replace("李四", "王五")).unwrap();
+}
+
+#[test]
+fn the_history_cache_is_used_continued_rebuilt_after_a_rewrite_and_ignored_when_broken() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("r");
+    copy_dir(&fixture(), &repo);
+    git(&repo, &["init", "-q"], None);
+    write_deal(&repo, &[DEAL_HEAD]);
+    commit_all(&repo, "adopt salesbook", "2023-10-09T10:00:00+08:00");
+    write_deal(&repo, &[DEAL_HEAD, NURTURE, VISIT]);
+    commit_all(&repo, "nurture", "2023-10-18T20:00:00+08:00");
+    std::fs::write(repo.join("leads/LX002.toml"), LX002).unwrap();
+    commit_all(&repo, "LX002", "2023-10-14T09:00:00+08:00");
+    // The deal as it will be committed below; not recorded yet.
+    write_deal(
+        &repo,
+        &[DEAL_HEAD, NURTURE, PROPOSAL, NEGOTIATION, VISIT, PAYMENT],
+    );
+
+    // The first check reads all of git and writes the cache; the same result
+    // as a read without it.
+    let lx002 = expected().pop().unwrap();
+    assert_eq!(late_entries(&repo), vec![lx002.clone()]);
+    cache_file(&repo);
+    std::fs::remove_dir_all(repo.join(".git/salesbook")).unwrap();
+    assert_eq!(late_entries(&repo), vec![lx002.clone()]);
+
+    // Cached at HEAD: the cache alone answers.
+    mark_cache(&repo);
+    let marked = |l: &(String, u64, u64, String)| {
+        let mut l = l.clone();
+        l.3 = l.3.replace("李四", "王五");
+        l
+    };
+    assert_eq!(late_entries(&repo), vec![marked(&lx002)]);
+
+    // Three more commits: the cached history (still 王五) is continued with
+    // them only (李四); apart from the mark, as a full read.
+    write_deal(&repo, &[DEAL_HEAD, NURTURE, PROPOSAL, VISIT]);
+    commit_all(&repo, "proposal", "2023-10-23T17:00:00+08:00");
+    write_deal(&repo, &[DEAL_HEAD, NURTURE, PROPOSAL, NEGOTIATION, VISIT]);
+    commit_all(&repo, "negotiation", "2023-10-26T12:00:00+08:00");
+    write_deal(
+        &repo,
+        &[DEAL_HEAD, NURTURE, PROPOSAL, NEGOTIATION, VISIT, PAYMENT],
+    );
+    commit_all(&repo, "payment", "2023-10-31T12:00:00+08:00");
+    let mut continued = expected();
+    continued[2] = marked(&continued[2]);
+    assert_eq!(late_entries(&repo), continued);
+    std::fs::remove_dir_all(repo.join(".git/salesbook")).unwrap();
+    assert_eq!(late_entries(&repo), expected());
+
+    // `--at` an older commit reads git without touching the cache.
+    mark_cache(&repo);
+    let before = std::fs::read(cache_file(&repo)).unwrap();
+    let (code, out, err) = salesbook(&repo, &["check", "--at", "HEAD~1", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.matches("late-entry").count(), 3, "{out}");
+    assert!(!out.contains("王五"), "{out}");
+    assert_eq!(std::fs::read(cache_file(&repo)).unwrap(), before);
+
+    // The cached commit is amended away: no longer an ancestor of HEAD, so
+    // git is read in full (no 王五 left).
+    git(
+        &repo,
+        &["commit", "-q", "--amend", "-m", "payment (amended)"],
+        Some("2023-10-31T13:00:00+08:00"),
+    );
+    assert_eq!(late_entries(&repo), expected());
+
+    // A broken or foreign cache file is ignored and replaced.
+    for junk in ["{not json", "{\"version\":0}", ""] {
+        std::fs::write(cache_file(&repo), junk).unwrap();
+        assert_eq!(late_entries(&repo), expected());
+        let text = std::fs::read_to_string(cache_file(&repo)).unwrap();
+        assert!(text.starts_with("{\"version\":1,"), "{text}");
+    }
+}
