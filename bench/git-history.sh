@@ -9,7 +9,7 @@
 # `git fast-import`: one adoption commit with the whole corpus, then COMMITS
 # commits, one hour apart, each appending a dated comment line to 3 record files
 # (leads, deals, customers in turn). Then runs `salesbook --timings check` 5 times
-# and prints the median `git` phase.
+# without the history cache and 5 times with it, and prints the median `git` phases.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DIR=${1:-target/bench/git}
@@ -56,9 +56,14 @@ for i in range(1, commits + 1):
 PY
 git -C "$DIR/repo" reset -q --hard main
 echo "commits: $(git -C "$DIR/repo" rev-list --count HEAD), files: $(git -C "$DIR/repo" ls-files | wc -l)"
-ms=()
-for _ in 1 2 3 4 5; do
-  ms+=("$("$BIN" --data "$DIR/repo/data" --timings check -q 2>&1 >/dev/null | awk '$2 == "git" {print $3}')")
-done
-printf '%s\n' "${ms[@]}" | sort -n | awk '{a[NR]=$1} END {print "git phase (ms), median of " NR ": " a[int((NR+1)/2)] "  all: " a[1] " … " a[NR]}'
+# The git phase without the history cache (deleted before each run: a full
+# `git log -p`) and with it (cache at HEAD), 5 runs each.
+cache=$(git -C "$DIR/repo" rev-parse --path-format=absolute --git-path salesbook)
+phase() { "$BIN" --data "$DIR/repo/data" --timings check -q 2>&1 >/dev/null | awk '$2 == "git" {print $3}'; }
+median() { sort -n | awk '{a[NR]=$1} END {print "median of " NR ": " a[int((NR+1)/2)] "  all: " a[1] " … " a[NR]}'; }
+cold=(); warm=()
+for _ in 1 2 3 4 5; do rm -rf "$cache"; cold+=("$(phase)"); done
+for _ in 1 2 3 4 5; do warm+=("$(phase)"); done
+printf '%s\n' "${cold[@]}" | median | sed 's/^/git phase (ms), no cache, /'
+printf '%s\n' "${warm[@]}" | median | sed 's/^/git phase (ms), cache at HEAD, /'
 "$BIN" --data "$DIR/repo/data" --timings check -q 2>&1 >/dev/null | grep timing
