@@ -521,6 +521,37 @@ fn committed_symlinks_give_the_diagnostics_of_the_disk() {
 }
 
 #[test]
+fn a_committed_file_over_the_size_limit_is_refused_as_on_disk() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("r");
+    copy_dir(&fixture(), &repo);
+    // 11 MiB of valid TOML: read, it would be parsed; over 10 MiB it is refused.
+    let mut big = String::from("source = \"trade_show\"\n");
+    while big.len() <= 11 << 20 {
+        big.push_str("# padding padding padding padding padding padding padding padding\n");
+    }
+    std::fs::write(repo.join("leads/LX009.toml"), &big).unwrap();
+    git(&repo, &["init", "-q"], None);
+    commit_all(&repo, "a huge lead", "2023-10-31T10:00:00+08:00");
+    let (code, on_disk, _) = salesbook(&repo, &["check", "--format", "json"]);
+    let (_, at_head, _) = salesbook(&repo, &["check", "--format", "json", "--at", "HEAD"]);
+    assert_eq!(code, 1);
+    let refused = |out: &str| {
+        out.lines().any(|l| {
+            let d: Value = serde_json::from_str(l).unwrap();
+            d["code"] == "read-error"
+                && d["file"] == "leads/LX009.toml"
+                && d["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("more than the 10 MiB")
+        })
+    };
+    assert!(refused(&on_disk), "{on_disk}");
+    assert!(refused(&at_head), "{at_head}");
+}
+
+#[test]
 fn the_sample_reads_the_same_from_a_commit_as_from_disk() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("r");

@@ -380,12 +380,9 @@ fn read(path: &Path, rel: String) -> (SourceFile, Content) {
     let result = match read_bounded(path) {
         Ok(bytes) => decode(bytes),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(None.into()),
-        Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => Err(Some(
-            Diagnostic::error("read-error", FileId(0), 0..0, e.to_string()).with_hint(
-                "split the record, or move large material (exports, attachments) out of the data folder",
-            ),
-        )
-        .into()),
+        Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
+            Err(Some(too_large(e.to_string())).into())
+        }
         Err(e) => Err(Some(Diagnostic::error(
             "read-error",
             FileId(0),
@@ -414,14 +411,35 @@ fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
     if bytes.len() as u64 > MAX_FILE_BYTES || len > MAX_FILE_BYTES {
         return Err(std::io::Error::new(
             std::io::ErrorKind::FileTooLarge,
-            format!(
-                "the file is {}, more than the {} MiB salesbook reads",
-                mib(len.max(bytes.len() as u64)),
-                MAX_FILE_BYTES >> 20
-            ),
+            too_large_message(len.max(bytes.len() as u64)),
         ));
     }
     Ok(bytes)
+}
+
+/// A committed file's bytes (git blob) as text, refused like a file on disk
+/// when larger than [`MAX_FILE_BYTES`]: parsing is what costs memory.
+fn decode_bounded(bytes: Vec<u8>) -> Content {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        let message = too_large_message(bytes.len() as u64);
+        return Err(Some(too_large(message)).into());
+    }
+    decode(bytes)
+}
+
+fn too_large_message(len: u64) -> String {
+    format!(
+        "the file is {}, more than the {} MiB salesbook reads",
+        mib(len),
+        MAX_FILE_BYTES >> 20
+    )
+}
+
+/// The `read-error` of a file over [`MAX_FILE_BYTES`].
+fn too_large(message: String) -> Diagnostic {
+    Diagnostic::error("read-error", FileId(0), 0..0, message).with_hint(
+        "split the record, or move large material (exports, attachments) out of the data folder",
+    )
 }
 
 fn mib(bytes: u64) -> String {

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{CONFIG_FILE, Content, Found, Kind, assemble, decode, symlink_error};
+use super::{CONFIG_FILE, Content, Found, Kind, assemble, decode_bounded, symlink_error};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::git::{EntryKind, Revision, TreeEntry};
 use crate::model::Repo;
@@ -89,7 +89,7 @@ pub fn load_revision_kinds(
     let mut contents = crate::git::blobs(dir, oids)?.into_iter();
 
     let config = match config {
-        Some((source, Ok(_))) => (source, decode(contents.next().unwrap_or_default())),
+        Some((source, Ok(_))) => (source, decode_bounded(contents.next().unwrap_or_default())),
         Some(c) => c,
         None => (
             SourceFile {
@@ -108,7 +108,7 @@ pub fn load_revision_kinds(
             kind,
             path: display(&e.path),
             rel: e.path.clone(),
-            content: Some(decode(contents.next().unwrap_or_default())),
+            content: Some(decode_bounded(contents.next().unwrap_or_default())),
         })
         .collect();
     Ok(assemble(config, found))
