@@ -54,23 +54,41 @@ impl Book {
         snapshot: &Snapshot,
         as_of: Option<NaiveDate>,
     ) -> std::io::Result<Book> {
-        let mut timings = Vec::new();
+        let start = Instant::now();
+        let (repo, diagnostics) = snapshot.read(dir)?;
+        Ok(Book::compute(
+            dir,
+            snapshot,
+            (repo, diagnostics, start.elapsed()),
+            as_of,
+            true,
+        ))
+    }
+
+    /// Computes and checks a snapshot already read (`loaded`: the model, its
+    /// loading diagnostics and how long reading took). `timeliness: false`
+    /// skips the `git log` pass (seconds on a long history), which only adds
+    /// entry lags and `late-entry` warnings: `diff` neither lists nor counts them.
+    pub fn compute(
+        dir: &Path,
+        snapshot: &Snapshot,
+        loaded: (Repo, Diagnostics, Duration),
+        as_of: Option<NaiveDate>,
+        timeliness: bool,
+    ) -> Book {
+        let (repo, mut diagnostics, took) = loaded;
+        let mut timings = vec![("load", took)];
         let mut clock = Instant::now();
         let mut lap = |name| {
             timings.push((name, clock.elapsed()));
             clock = Instant::now();
         };
-        let (repo, mut diagnostics) = match snapshot {
-            Snapshot::WorkTree => crate::load::load(dir)?,
-            Snapshot::Revision(rev) => crate::load::load_revision(dir, rev)?,
-        };
+        let index = Index::new(&repo);
+        let team = &repo.config().team;
         let rev = match snapshot {
             Snapshot::WorkTree => None,
             Snapshot::Revision(rev) => Some(rev),
         };
-        let index = Index::new(&repo);
-        lap("load");
-        let team = &repo.config().team;
         let date = as_of.or(team.as_of).unwrap_or_else(|| match rev {
             Some(rev) => rev.date(team.timezone),
             None => chrono::Utc::now()
@@ -78,19 +96,24 @@ impl Book {
                 .date_naive(),
         });
         let mut notes = Vec::new();
-        // One `git log` pass over the data folder, parsed once.
-        let git = match crate::git::read_to(dir, rev.map(|r| r.oid.as_str())) {
-            Ok(history) => Some(crate::git::timeliness(
-                history,
-                &repo,
-                &crate::metrics::AsOf::new(date, team.timezone),
-            )),
-            Err(note) => {
-                notes.push(note);
-                None
-            }
+        // One `git log` pass over the data folder, parsed once (or cached).
+        let git = if timeliness {
+            let git = match crate::git::read_to(dir, rev.map(|r| r.oid.as_str())) {
+                Ok(history) => Some(crate::git::timeliness(
+                    history,
+                    &repo,
+                    &crate::metrics::AsOf::new(date, team.timezone),
+                )),
+                Err(note) => {
+                    notes.push(note);
+                    None
+                }
+            };
+            lap("git");
+            git
+        } else {
+            None
         };
-        lap("git");
         let metrics = Metrics::compute(&repo, &index, date);
         lap("metrics");
         diagnostics.extend(crate::check::check(&repo, &index, &metrics).0);
@@ -99,7 +122,7 @@ impl Book {
         }
         diagnostics.sort(&repo.sources);
         lap("check");
-        Ok(Book {
+        Book {
             repo,
             index,
             metrics,
@@ -109,6 +132,16 @@ impl Book {
             notes,
             snapshot: snapshot.clone(),
             dir: dir.to_path_buf(),
-        })
+        }
+    }
+}
+
+impl Snapshot {
+    /// Reads the snapshot's data files into the model, with loading diagnostics.
+    pub fn read(&self, dir: &Path) -> std::io::Result<(Repo, Diagnostics)> {
+        match self {
+            Snapshot::WorkTree => crate::load::load(dir),
+            Snapshot::Revision(rev) => crate::load::load_revision(dir, rev),
+        }
     }
 }
