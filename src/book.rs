@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::metrics::Metrics;
 use crate::model::{Index, Repo};
 
@@ -24,6 +24,8 @@ pub struct Book {
     pub metrics: Metrics,
     /// Every diagnostic of loading and checking, sorted by file and position.
     pub diagnostics: Diagnostics,
+    /// The loading diagnostics alone (kept for [`Book::update`]).
+    loading: Vec<Diagnostic>,
     /// How long each phase took, in order.
     pub timings: Vec<(&'static str, Duration)>,
     /// Entry lags and last changes from git; `None` when the data folder is
@@ -76,7 +78,8 @@ impl Book {
         as_of: Option<NaiveDate>,
         timeliness: bool,
     ) -> Book {
-        let (repo, mut diagnostics, took) = loaded;
+        let (repo, diagnostics, took) = loaded;
+        let loading = diagnostics.0;
         let mut timings = vec![("load", took)];
         let mut clock = Instant::now();
         let mut lap = |name| {
@@ -116,23 +119,82 @@ impl Book {
         };
         let metrics = Metrics::compute(&repo, &index, date);
         lap("metrics");
-        diagnostics.extend(crate::check::check(&repo, &index, &metrics).0);
-        if let Some(t) = &git {
-            crate::check::timeliness(&repo, t, &mut diagnostics);
-        }
-        diagnostics.sort(&repo.sources);
+        let diagnostics = checked(&repo, &index, &metrics, git.as_ref(), &loading);
         lap("check");
         Book {
             repo,
             index,
             metrics,
             diagnostics,
+            loading,
             timings,
             git,
             notes,
             snapshot: snapshot.clone(),
             dir: dir.to_path_buf(),
         }
+    }
+}
+
+/// The loading diagnostics, then every check's, sorted.
+fn checked(
+    repo: &Repo,
+    index: &Index,
+    metrics: &Metrics,
+    git: Option<&crate::git::Timeliness>,
+    loading: &[Diagnostic],
+) -> Diagnostics {
+    let mut diagnostics = Diagnostics(loading.to_vec());
+    diagnostics.extend(crate::check::check(repo, index, metrics).0);
+    if let Some(t) = git {
+        crate::check::timeliness(repo, t, &mut diagnostics);
+    }
+    diagnostics.sort(&repo.sources);
+    diagnostics
+}
+
+impl Book {
+    /// Applies changed files of a working-tree book in place (`serve`): the
+    /// changed record files are read again and everything after loading is
+    /// recomputed: the same model, figures and diagnostics as loading afresh,
+    /// without reading every file. The git history is kept (saving a file is
+    /// not a commit); entry lags are recomputed. `None` when the change needs a
+    /// fresh load (the configuration, a folder, a template, a revision);
+    /// the book is then unchanged.
+    pub fn update(&mut self, paths: &[std::path::PathBuf]) -> Option<crate::load::Patch> {
+        if self.snapshot != Snapshot::WorkTree {
+            return None;
+        }
+        let patch = crate::load::patch(&mut self.repo, &self.dir, paths)?;
+        let mut timings = Vec::new();
+        let mut clock = Instant::now();
+        let mut lap = |name| {
+            timings.push((name, clock.elapsed()));
+            clock = Instant::now();
+        };
+        self.loading
+            .retain(|d| patch.files.binary_search(&d.file).is_err());
+        self.loading.extend(patch.diagnostics.iter().cloned());
+        if patch.moved {
+            self.index = Index::new(&self.repo);
+        }
+        let as_of = self.metrics.as_of;
+        if let Some(t) = self.git.take() {
+            self.git = Some(crate::git::timeliness(t.history, &self.repo, &as_of));
+        }
+        lap("git");
+        self.metrics = Metrics::compute(&self.repo, &self.index, as_of.date);
+        lap("metrics");
+        self.diagnostics = checked(
+            &self.repo,
+            &self.index,
+            &self.metrics,
+            self.git.as_ref(),
+            &self.loading,
+        );
+        lap("check");
+        self.timings = timings;
+        Some(patch)
     }
 }
 

@@ -621,7 +621,8 @@ fn build(global: &Global, opts: &crate::site::Options) -> i32 {
     };
     let start = std::time::Instant::now();
     match crate::site::build(&book, &global.data, opts) {
-        Ok(files) => {
+        Ok(written) => {
+            let files = written.len();
             if global.timings {
                 let ms = start.elapsed().as_secs_f64() * 1000.0;
                 eprintln!("timing: site     {ms:>8.2} ms");

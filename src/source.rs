@@ -83,6 +83,19 @@ impl Sources {
         FileId(self.files.len() as u32 - 1)
     }
 
+    /// The file read again (`serve`).
+    pub fn replace(&mut self, id: FileId, file: SourceFile) {
+        self.files[id.0 as usize] = file;
+    }
+
+    /// A file that is gone keeps its id (records point at files by id) but
+    /// loses its path and text: nothing points at it any more.
+    pub fn remove(&mut self, id: FileId) {
+        let f = &mut self.files[id.0 as usize];
+        f.rel_path.clear();
+        f.text.clear();
+    }
+
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }

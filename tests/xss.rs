@@ -631,7 +631,7 @@ fn serve_error_overlay_shows_payloads_as_text() {
         audience: salesbook::site::Audience::Team,
         reveal_contacts: false,
     };
-    let Outcome::Failed(failure) = Builder::new(settings, tmp.path()).build() else {
+    let Outcome::Failed(failure) = Builder::new(settings, tmp.path()).build(None) else {
         panic!("the build with errors succeeded");
     };
     assert!(failure.problems.len() >= 3, "{failure:?}");

@@ -7,11 +7,13 @@
 mod config;
 mod fields;
 mod frontmatter;
+mod patch;
 mod records;
 mod revision;
 
 pub use fields::{FIRST_DATE, LAST_DATE, did_you_mean, plausible, to_stamp};
 pub use frontmatter::{Split, SplitError, split as split_front_matter};
+pub use patch::{Patch, Record, patch};
 pub use revision::{load_revision, load_revision_kinds, team_timezone};
 
 use std::path::{Path, PathBuf};

@@ -39,13 +39,13 @@ impl Dimension {
         }
     }
     /// The key of an attribution in this dimension; `None` = not attributed.
-    pub fn key(self, a: &Attr) -> Option<String> {
+    pub fn key(self, a: &Attr) -> Option<&str> {
         match self {
-            Dimension::Owner => Some(a.owner.clone()),
-            Dimension::Channel => a.channel.clone(),
-            Dimension::ChannelGroup => a.group.map(|g| g.as_str().to_string()),
-            Dimension::Industry => a.industry.clone(),
-            Dimension::Grade => a.grade.map(|g| g.as_str().to_string()),
+            Dimension::Owner => Some(&a.owner),
+            Dimension::Channel => a.channel.as_deref(),
+            Dimension::ChannelGroup => a.group.map(|g| g.as_str()),
+            Dimension::Industry => a.industry.as_deref(),
+            Dimension::Grade => a.grade.map(|g| g.as_str()),
         }
     }
     /// Keys listed even when nothing is attributed to them, in config order.
@@ -98,8 +98,12 @@ pub fn breakdown(
     dimension: Dimension,
     months: &[YearMonth],
 ) -> Breakdown {
+    // Keys borrowed from the facts: one String per group, not per fact.
     let accs = kpi::accumulate(facts, |a| Some(dimension.key(a)));
-    let mut by_key: BTreeMap<Option<String>, _> = accs.into_iter().collect();
+    let mut by_key: BTreeMap<Option<String>, _> = accs
+        .into_iter()
+        .map(|(k, a)| (k.map(String::from), a))
+        .collect();
     let mut groups = Vec::new();
     for k in dimension.known_keys(config) {
         let accs = by_key.remove(&Some(k.clone())).unwrap_or_default();

@@ -364,9 +364,9 @@ pub fn contributors(month: YearMonth, key: &str, facts: &Facts) -> Option<Contri
 
 /// Sums per subset key and month, keys in order of first appearance among the
 /// attributions. `key` returns `None` to leave a fact out.
-pub fn accumulate<K: Hash + Eq + Clone>(
-    facts: &Facts,
-    key: impl Fn(&Attr) -> Option<K>,
+pub fn accumulate<'a, K: Hash + Eq + Clone>(
+    facts: &'a Facts,
+    key: impl Fn(&'a Attr) -> Option<K>,
 ) -> Vec<(K, BTreeMap<YearMonth, Acc>)> {
     let mut ids: HashMap<K, usize> = HashMap::new();
     let mut out: Vec<(K, BTreeMap<YearMonth, Acc>)> = Vec::new();

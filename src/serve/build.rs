@@ -1,7 +1,7 @@
 //! One rebuild: load and check the data, write the site into a fresh folder, or
 //! collect what went wrong for the browser's error page.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -10,6 +10,9 @@ use serde::Serialize;
 
 use crate::book::Book;
 use crate::diagnostic::{Severity, render_human, to_json};
+use crate::git::Revision;
+use crate::load::Patch;
+use crate::model::YearMonth;
 use crate::site::{self, Audience};
 
 /// What a build needs besides the output folder.
@@ -72,18 +75,42 @@ pub enum Outcome {
         root: PathBuf,
         files: usize,
         took: Duration,
+        /// Only the pages the change affects were rebuilt, in place.
+        incremental: bool,
     },
     Failed(Failure),
 }
 
 /// Builds into numbered folders under a private directory: a new folder per
-/// build, so requests never see a half-written site; only the two newest are
-/// kept (the previous one may still be read by a slow request).
+/// full build, so requests never see a half-written site; only the two newest
+/// are kept (the previous one may still be read by a slow request). After a
+/// change of a few record files only the pages it affects are rebuilt, each
+/// renamed over its old version.
 pub struct Builder {
     settings: Settings,
     dir: PathBuf,
     count: u64,
     kept: VecDeque<PathBuf>,
+    /// The book of the last build, kept for incremental updates.
+    live: Option<Live>,
+}
+
+struct Live {
+    book: Book,
+    /// The site built from the book as it was before `pending`; `None` when
+    /// the book has never built (it had errors since it was loaded).
+    site: Option<Rendered>,
+    /// Changes applied to the book since the site was built (several when
+    /// the ones in between had errors).
+    pending: Patch,
+}
+
+struct Rendered {
+    out: PathBuf,
+    files: HashSet<String>,
+    /// The footer's commit line: when it changes, every page does.
+    commit: Option<(Revision, bool)>,
+    lead_months: BTreeSet<YearMonth>,
 }
 
 impl Builder {
@@ -93,96 +120,203 @@ impl Builder {
             dir: dir.to_path_buf(),
             count: 0,
             kept: VecDeque::new(),
+            live: None,
         }
     }
 
-    pub fn build(&mut self) -> Outcome {
+    /// Builds after `changed` files (absolute paths) changed, or from scratch
+    /// (`None`, the first build).
+    pub fn build(&mut self, changed: Option<&[PathBuf]>) -> Outcome {
         let start = Instant::now();
         let s = &self.settings;
-        let mut book = match Book::load(&s.data, s.as_of) {
-            Ok(b) => b,
-            Err(e) => {
-                return Outcome::Failed(Failure {
-                    summary: format!("cannot read {}", s.data.display()),
-                    problems: vec![Problem::message(format!(
-                        "cannot read {}: {e}",
-                        s.data.display()
-                    ))],
-                });
-            }
+        let mut live = match (changed, self.live.take()) {
+            (Some(paths), Some(mut live)) => match live.book.update(paths) {
+                Some(patch) => {
+                    live.pending.absorb(patch);
+                    live
+                }
+                None => match fresh(s) {
+                    Ok(l) => l,
+                    Err(f) => return Outcome::Failed(f),
+                },
+            },
+            _ => match fresh(s) {
+                Ok(l) => l,
+                Err(f) => return Outcome::Failed(f),
+            },
         };
         if s.strict {
-            book.diagnostics.make_strict();
+            live.book.diagnostics.make_strict();
         }
-        let errors = book.diagnostics.errors();
-        if errors > 0 {
-            let sources = &book.repo.sources;
-            let problems = book
-                .diagnostics
-                .0
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .map(|d| {
-                    let j = to_json(d, sources);
-                    Problem {
-                        file: Some(j.file.to_string()),
-                        line: Some(j.line),
-                        column: Some(j.column),
-                        code: Some(j.code.to_string()),
-                        message: j.message.to_string(),
-                        detail: Some(render_human(d, sources, false)),
-                    }
-                })
-                .collect();
-            let plural = if errors == 1 { "" } else { "s" };
-            return Outcome::Failed(Failure {
-                summary: format!("the data has {errors} error{plural}"),
-                problems,
-            });
+        if live.book.diagnostics.errors() > 0 {
+            let failure = data_failure(&live.book);
+            self.live = Some(live);
+            return Outcome::Failed(failure);
         }
+        let commit = crate::git::data_commit(&s.data, None);
+        let outcome = match live.site.take() {
+            Some(site) if site.commit == commit => self.update(&mut live, site, start),
+            _ => self.full(&mut live, commit, start),
+        };
+        self.live = Some(live);
+        outcome
+    }
+
+    /// Rebuilds the pages the pending changes affect, in place.
+    fn update(&mut self, live: &mut Live, mut site: Rendered, start: Instant) -> Outcome {
+        let s = &self.settings;
+        let affected = crate::site::Affected::new(&live.book, &live.pending, &site.lead_months);
+        let written = match site::update(&live.book, &s.data, &self.options(&site.out), &affected) {
+            Ok(w) => w,
+            // The site is half updated: the next build starts afresh.
+            Err(e) => return build_failure(e.to_string()),
+        };
+        let now: HashSet<&str> = written.iter().map(String::as_str).collect();
+        // The pages of records that are gone.
+        let gone: Vec<String> = site
+            .files
+            .iter()
+            .filter(|f| affected.covers(f) && !now.contains(f.as_str()))
+            .cloned()
+            .collect();
+        for f in &gone {
+            remove_page(&site.out, f);
+            site.files.remove(f);
+        }
+        site.files.extend(written.iter().cloned());
+        site.lead_months = crate::site::lead_months(&live.book);
+        live.pending = Patch::default();
+        let root = match site.out.canonicalize() {
+            Ok(r) => r,
+            Err(e) => return build_failure(format!("cannot read {}: {e}", site.out.display())),
+        };
+        live.site = Some(site);
+        Outcome::Built {
+            root,
+            files: written.len(),
+            took: start.elapsed(),
+            incremental: true,
+        }
+    }
+
+    /// Writes the whole site into a new folder.
+    fn full(
+        &mut self,
+        live: &mut Live,
+        commit: Option<(Revision, bool)>,
+        start: Instant,
+    ) -> Outcome {
         self.count += 1;
         let out = self.dir.join(format!("build-{}", self.count));
-        let opts = site::Options {
-            out: out.clone(),
-            theme: s.theme.clone(),
-            audience: s.audience,
-            reveal_contacts: s.reveal_contacts,
-            base_url: None,
-            force: false,
-        };
-        let files = match site::build(&book, &s.data, &opts) {
-            Ok(n) => n,
+        let written = match site::build(&live.book, &self.settings.data, &self.options(&out)) {
+            Ok(w) => w,
             Err(e) => {
                 let _ = std::fs::remove_dir_all(&out);
-                return Outcome::Failed(Failure {
-                    summary: "the site could not be built".into(),
-                    problems: vec![Problem::message(e.to_string())],
-                });
+                return build_failure(e.to_string());
             }
         };
         let root = match out.canonicalize() {
             Ok(r) => r,
-            Err(e) => {
-                return Outcome::Failed(Failure {
-                    summary: "the site could not be built".into(),
-                    problems: vec![Problem::message(format!(
-                        "cannot read {}: {e}",
-                        out.display()
-                    ))],
-                });
-            }
+            Err(e) => return build_failure(format!("cannot read {}: {e}", out.display())),
         };
-        self.kept.push_back(out);
+        self.kept.push_back(out.clone());
         while self.kept.len() > 2 {
             if let Some(old) = self.kept.pop_front() {
                 let _ = std::fs::remove_dir_all(old);
             }
         }
+        live.site = Some(Rendered {
+            out,
+            files: written.iter().cloned().collect(),
+            commit,
+            lead_months: crate::site::lead_months(&live.book),
+        });
+        live.pending = Patch::default();
         Outcome::Built {
             root,
-            files,
+            files: written.len(),
             took: start.elapsed(),
+            incremental: false,
         }
+    }
+
+    fn options(&self, out: &Path) -> site::Options {
+        let s = &self.settings;
+        site::Options {
+            out: out.to_path_buf(),
+            theme: s.theme.clone(),
+            audience: s.audience,
+            reveal_contacts: s.reveal_contacts,
+            base_url: None,
+            force: false,
+        }
+    }
+}
+
+/// Loads the data afresh.
+fn fresh(s: &Settings) -> Result<Live, Failure> {
+    let book = Book::load(&s.data, s.as_of).map_err(|e| Failure {
+        summary: format!("cannot read {}", s.data.display()),
+        problems: vec![Problem::message(format!(
+            "cannot read {}: {e}",
+            s.data.display()
+        ))],
+    })?;
+    Ok(Live {
+        book,
+        site: None,
+        pending: Patch::default(),
+    })
+}
+
+/// The data's errors, for the browser.
+fn data_failure(book: &Book) -> Failure {
+    let sources = &book.repo.sources;
+    let problems = book
+        .diagnostics
+        .0
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| {
+            let j = to_json(d, sources);
+            Problem {
+                file: Some(j.file.to_string()),
+                line: Some(j.line),
+                column: Some(j.column),
+                code: Some(j.code.to_string()),
+                message: j.message.to_string(),
+                detail: Some(render_human(d, sources, false)),
+            }
+        })
+        .collect();
+    let errors = book.diagnostics.errors();
+    let plural = if errors == 1 { "" } else { "s" };
+    Failure {
+        summary: format!("the data has {errors} error{plural}"),
+        problems,
+    }
+}
+
+fn build_failure(message: String) -> Outcome {
+    Outcome::Failed(Failure {
+        summary: "the site could not be built".into(),
+        problems: vec![Problem::message(message)],
+    })
+}
+
+/// Removes a file of the site (a path this build wrote, from validated ids)
+/// and the folders it leaves empty.
+fn remove_page(out: &Path, rel: &str) {
+    let path = out.join(rel);
+    if std::fs::remove_file(&path).is_err() {
+        return;
+    }
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d == out || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
     }
 }
 

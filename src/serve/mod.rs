@@ -60,7 +60,7 @@ pub fn run(cfg: Config) -> Result<(), String> {
     // Watch first, so a save during the first build is not lost.
     let watcher = watch::start(roots, tx)?;
     let mut builder = Builder::new(cfg.settings.clone(), tmp.path());
-    report(&shared, builder.build(), None, &cfg);
+    report(&shared, builder.build(None), None, &cfg);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -176,20 +176,26 @@ fn rebuild_loop(
             };
             eprintln!("changed: {}{more}", names.join(", "));
         }
-        report(shared, builder.build(), Some(first), cfg);
+        report(shared, builder.build(Some(&paths)), Some(first), cfg);
     }
 }
 
 /// Publishes a build and says on stderr how it went.
 fn report(shared: &Shared, outcome: Outcome, since: Option<Instant>, cfg: &Config) {
     match outcome {
-        Outcome::Built { root, files, took } => {
+        Outcome::Built {
+            root,
+            files,
+            took,
+            incremental,
+        } => {
             shared.publish(Some(Arc::from(root.as_path())), None);
             if !cfg.quiet {
                 let latency = since
                     .map(|t| format!("; change → reload sent {} ms", t.elapsed().as_millis()))
                     .unwrap_or_default();
-                eprintln!("built {files} files in {} ms{latency}", took.as_millis());
+                let verb = if incremental { "updated" } else { "built" };
+                eprintln!("{verb} {files} files in {} ms{latency}", took.as_millis());
             }
         }
         Outcome::Failed(failure) => {

@@ -6,6 +6,7 @@
 //! in at the end, so a failed or killed build leaves the previous site untouched;
 //! [`output`] guards where a build may write and locks the output folder.
 
+mod affected;
 mod anon;
 mod charts;
 mod forecast;
@@ -17,6 +18,7 @@ pub mod theme;
 use std::path::{Path, PathBuf};
 
 use crate::book::Book;
+pub use affected::{Affected, lead_months};
 
 /// File that marks a folder as a salesbook site (safe to replace).
 pub const MARKER: &str = ".salesbook-site";
@@ -93,8 +95,8 @@ pub fn encode(seg: &str) -> String {
     s
 }
 
-/// Builds the site; returns the number of files written.
-pub fn build(book: &Book, data_dir: &Path, opts: &Options) -> Result<usize, BuildError> {
+/// Builds the site; returns the files written (relative to the site).
+pub fn build(book: &Book, data_dir: &Path, opts: &Options) -> Result<Vec<String>, BuildError> {
     let out = &opts.out;
     output::guard(out, data_dir).map_err(BuildError::Refused)?;
     // Held until the swap is done; every `.<out>.*` folder beside it is then stale.
@@ -123,7 +125,7 @@ pub fn build(book: &Book, data_dir: &Path, opts: &Options) -> Result<usize, Buil
 
     let (tmp, old) = output::temp_names(out);
     std::fs::create_dir(&tmp).map_err(|e| io_err("cannot create", &tmp, e))?;
-    let written = match pages::write_all(book, data_dir, &theme, opts, &tmp) {
+    let written = match pages::write_all(book, data_dir, &theme, opts, &tmp, None) {
         Ok(n) => n,
         Err(e) => {
             let _ = std::fs::remove_dir_all(&tmp);
@@ -135,6 +137,26 @@ pub fn build(book: &Book, data_dir: &Path, opts: &Options) -> Result<usize, Buil
         io_err("cannot move into place", out, e)
     })?;
     Ok(written)
+}
+
+/// Rebuilds, in the site `opts.out` that an earlier state of `book` built, the
+/// pages `affected` selects (`serve`): each page is written beside its old
+/// version and renamed over it. Returns the files written. The caller removes
+/// the files of those pages that are no longer written (a removed record's).
+pub fn update(
+    book: &Book,
+    data_dir: &Path,
+    opts: &Options,
+    affected: &Affected,
+) -> Result<Vec<String>, BuildError> {
+    let mut theme = theme::load(
+        data_dir,
+        opts.theme.as_deref(),
+        book.repo.config().team.language,
+    )
+    .map_err(BuildError::Theme)?;
+    pages::set_global_context(book, opts, &mut theme);
+    pages::write_all(book, data_dir, &theme, opts, &opts.out, Some(affected))
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@ use std::path::Path;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use std::sync::atomic::Ordering;
 
+use super::affected::Affected;
 use super::anon::Anon;
 use super::theme::Theme;
 use super::{Audience, BuildError, MARKER, Options, encode, markdown, safe_id};
@@ -188,17 +188,12 @@ struct Site<'a> {
     dir: &'a Path,
     /// The data folder, for the month-start snapshots of forecast accuracy.
     data_dir: &'a Path,
-    files: std::sync::atomic::AtomicUsize,
     anon: Option<Anon>,
-}
-
-fn write(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
-    if let Some(p) = path.parent() {
-        std::fs::create_dir_all(p)
-            .map_err(|e| BuildError::Io(format!("cannot create {}: {e}", p.display())))?;
-    }
-    std::fs::write(path, bytes)
-        .map_err(|e| BuildError::Io(format!("cannot write {}: {e}", path.display())))
+    /// Incremental (`serve`): only these pages, each written beside and renamed
+    /// over the old one, so a reader sees the old page or the new one.
+    only: Option<&'a Affected>,
+    /// Every file written, relative to the site.
+    written: std::sync::Mutex<Vec<String>>,
 }
 
 impl<'a> Site<'a> {
@@ -397,6 +392,9 @@ impl<'a> Site<'a> {
         mut sections: Vec<Section>,
         charts: Vec<Chart>,
     ) -> Result<(), BuildError> {
+        if !self.wants(rel) {
+            return Ok(());
+        }
         let root = self.root_for(rel);
         let fix = |c: &mut Cell| {
             if let Some(rest) = c.h.strip_prefix("@/") {
@@ -432,19 +430,66 @@ impl<'a> Site<'a> {
         let ctx = tera::Context::from_serialize(&ctx)
             .map_err(|e| BuildError::Theme(format!("{rel}: {e}")))?;
         // Rendered straight into the file: pages are not held in memory.
+        self.write_with(rel, |out| {
+            self.theme
+                .tera
+                .render_to(template, &ctx, out)
+                .map_err(|e| BuildError::Theme(format!("rendering {rel} with {template}: {e}")))
+        })
+    }
+
+    fn write_bytes(&self, rel: &str, bytes: &[u8]) -> Result<(), BuildError> {
+        if !self.wants(rel) {
+            return Ok(());
+        }
+        let path = self.dir.join(rel);
+        self.write_with(rel, |out| {
+            out.write_all(bytes)
+                .map_err(|e| BuildError::Io(format!("cannot write {}: {e}", path.display())))
+        })
+    }
+
+    /// Whether this build writes `rel` (all of them, unless incremental).
+    fn wants(&self, rel: &str) -> bool {
+        self.only.is_none_or(|a| a.covers(rel))
+    }
+
+    /// Writes the file `rel` of the site through a buffer, counts it; in an
+    /// incremental build through a temporary name renamed over the old file.
+    fn write_with(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<(), BuildError>,
+    ) -> Result<(), BuildError> {
         let path = self.dir.join(rel);
         let io =
             |e: std::io::Error| BuildError::Io(format!("cannot write {}: {e}", path.display()));
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(io)?;
         }
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&path).map_err(io)?);
-        self.theme
-            .tera
-            .render_to(template, &ctx, &mut out)
-            .map_err(|e| BuildError::Theme(format!("rendering {rel} with {template}: {e}")))?;
-        out.flush().map_err(io)?;
-        self.files.fetch_add(1, Ordering::Relaxed);
+        let target = match self.only {
+            None => path.clone(),
+            Some(_) => path.with_file_name(format!(
+                ".{}.salesbook-tmp",
+                path.file_name()
+                    .map_or("page".into(), |n| n.to_string_lossy())
+            )),
+        };
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&target).map_err(io)?);
+        let filled = fill(&mut out).and_then(|()| out.flush().map_err(io));
+        drop(out);
+        if let Err(e) = filled {
+            if target != path {
+                let _ = std::fs::remove_file(&target);
+            }
+            return Err(e);
+        }
+        if target != path {
+            std::fs::rename(&target, &path).map_err(io)?;
+        }
+        if let Ok(mut w) = self.written.lock() {
+            w.push(rel.to_string());
+        }
         Ok(())
     }
 
@@ -493,7 +538,8 @@ pub fn write_all(
     theme: &Theme,
     opts: &Options,
     dir: &Path,
-) -> Result<usize, BuildError> {
+    only: Option<&Affected>,
+) -> Result<Vec<String>, BuildError> {
     let mut site = Site {
         book,
         repo: &book.repo,
@@ -501,13 +547,17 @@ pub fn write_all(
         opts,
         dir,
         data_dir,
-        files: Default::default(),
         anon: None,
+        only,
+        written: Default::default(),
     };
-    write(&dir.join(MARKER), b"salesbook site\n")?;
+    if only.is_none() {
+        let marker = dir.join(MARKER);
+        std::fs::write(&marker, b"salesbook site\n")
+            .map_err(|e| BuildError::Io(format!("cannot write {}: {e}", marker.display())))?;
+    }
     for (name, bytes) in &theme.statics {
-        write(&dir.join("static").join(name), bytes)?;
-        site.files.fetch_add(1, Ordering::Relaxed);
+        site.write_bytes(&format!("static/{name}"), bytes)?;
     }
     let cases: Vec<&Case> = match opts.audience {
         Audience::Team => book.repo.cases.iter().collect(),
@@ -533,7 +583,9 @@ pub fn write_all(
             .cmp(&a.date.value)
             .then(a.meta.id.cmp(&b.meta.id))
     });
-    site.case_pages(&cases)?;
+    if only.is_none_or(Affected::case_library) {
+        site.case_pages(&cases)?;
+    }
     site.not_found()?;
     if opts.audience == Audience::Team {
         site.dashboard()?;
@@ -546,7 +598,7 @@ pub fn write_all(
         site.quality()?;
         site.data()?;
     }
-    Ok(site.files.into_inner())
+    Ok(site.written.into_inner().unwrap_or_default())
 }
 
 impl Site<'_> {
@@ -1122,6 +1174,9 @@ impl Site<'_> {
             .par_iter()
             .enumerate()
             .try_for_each(|(k, (ym, ids))| {
+                if !self.wants(&format!("leads/{ym}/index.html")) {
+                    return Ok(());
+                }
                 let mut secs = vec![Section {
                     id: format!("month-{ym}"),
                     ..table(
@@ -1225,6 +1280,9 @@ impl Site<'_> {
                     txt(c.priority.map_or(NULL.into(), |g| self.grade(g))),
                     txt(c.progress.clone().unwrap_or_default()),
                 ];
+                if !self.wants(&format!("customers/{}/index.html", c.meta.id)) {
+                    return Ok(row);
+                }
                 let mut profile = vec![
                     (self.s("name"), txt(c.name.clone())),
                     (self.s("industry"), txt(c.industry.clone())),
@@ -1499,6 +1557,9 @@ impl Site<'_> {
                         .map_or(NULL.into(), |e| self.stage_name(e.stage, &e.stage_id))),
                     num(d.amount.as_ref().map_or(NULL.into(), |a| self.amount(**a))),
                 ];
+                if !self.wants(&format!("deals/{}/index.html", d.meta.id)) {
+                    return Ok(row);
+                }
                 let mut info = vec![
                     (self.s("customer"), self.customer(&d.customer)),
                     (self.s("owner"), self.owner(&d.owner)),
@@ -1897,7 +1958,9 @@ impl Site<'_> {
             self.opts.reveal_contacts,
         )
         .map_err(|e| BuildError::Io(format!("cannot write {}: {e}", dir.display())))?;
-        self.files.fetch_add(files.len(), Ordering::Relaxed);
+        if let Ok(mut w) = self.written.lock() {
+            w.extend(files.iter().map(|f| format!("data/{f}")));
+        }
         let cells = files
             .iter()
             .map(|f| link(f.clone(), format!("@/data/{}", encode(f))))
@@ -2101,8 +2164,7 @@ impl Site<'_> {
             )?;
         }
         let index = self.search_index(&search);
-        write(&self.dir.join("cases/search-index.js"), index.as_bytes())?;
-        self.files.fetch_add(1, Ordering::Relaxed);
+        self.write_bytes("cases/search-index.js", index.as_bytes())?;
         let updated = cases
             .iter()
             .map(|c| c.date.value)
@@ -2120,8 +2182,7 @@ impl Site<'_> {
             .tera
             .render("atom.xml", &ctx)
             .map_err(|e| BuildError::Theme(format!("rendering cases/atom.xml: {e}")))?;
-        write(&self.dir.join("cases/atom.xml"), xml.as_bytes())?;
-        self.files.fetch_add(1, Ordering::Relaxed);
+        self.write_bytes("cases/atom.xml", xml.as_bytes())?;
         Ok(())
     }
 }
