@@ -165,19 +165,20 @@ impl Book {
         if self.snapshot != Snapshot::WorkTree {
             return None;
         }
-        let patch = crate::load::patch(&mut self.repo, &self.dir, paths)?;
         let mut timings = Vec::new();
         let mut clock = Instant::now();
         let mut lap = |name| {
             timings.push((name, clock.elapsed()));
             clock = Instant::now();
         };
+        let patch = crate::load::patch(&mut self.repo, &self.dir, paths)?;
         self.loading
             .retain(|d| patch.files.binary_search(&d.file).is_err());
         self.loading.extend(patch.diagnostics.iter().cloned());
         if patch.moved {
             self.index = Index::new(&self.repo);
         }
+        lap("load");
         let as_of = self.metrics.as_of;
         if let Some(t) = self.git.take() {
             self.git = Some(crate::git::timeliness(t.history, &self.repo, &as_of));

@@ -464,6 +464,20 @@ pub const FILES: &[&str] = &[
     "salesbook.xlsx",
 ];
 
+/// The names of the files [`write`] writes in `format`, in its order.
+pub fn names(format: ExportFormat) -> Vec<String> {
+    FILES
+        .iter()
+        .filter(|name| match format {
+            ExportFormat::All => !name.ends_with(".xlsx"),
+            ExportFormat::Json => name.ends_with(".json"),
+            ExportFormat::Csv => name.ends_with(".csv"),
+            ExportFormat::Xlsx => name.ends_with(".xlsx"),
+        })
+        .map(|name| name.to_string())
+        .collect()
+}
+
 /// `salesbook export`: [`write`] behind the output guard and lock
 /// (`crate::site::output`): never into the data folder, a parent of it, `/` or
 /// home; one export per folder at a time; the `.tmp` files a killed export left

@@ -508,11 +508,28 @@ pub struct EventLag {
     pub kind: EventKind,
     /// Owner id it counts for.
     pub owner: String,
-    /// The value as the team reads it: a date, or a local date-time.
-    pub shown: String,
+    /// The value as written: a date, or a date-time's instant ([`EventLag::shown`]).
+    pub value: Shown,
     /// When it happened: a date-time's instant, or the end of a date in the team's zone.
     pub at: DateTime<Utc>,
     pub status: LagStatus,
+}
+
+/// An event's value: formatted only for the few events a message shows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Shown {
+    Date(NaiveDate),
+    Instant(DateTime<Utc>),
+}
+
+impl EventLag {
+    /// The value as the team reads it: a date, or a local date-time.
+    pub fn shown(&self, tz: Tz) -> String {
+        match self.value {
+            Shown::Date(d) => d.to_string(),
+            Shown::Instant(t) => local_minute(t, tz),
+        }
+    }
 }
 
 /// Entry lags of one owner.
@@ -576,7 +593,7 @@ struct Raw<'a> {
     span: Span,
     kind: EventKind,
     owner: &'a str,
-    shown: String,
+    value: Shown,
     at: DateTime<Utc>,
 }
 
@@ -586,13 +603,15 @@ pub fn timeliness(history: History, repo: &Repo, as_of: &AsOf) -> Timeliness {
     let tz = config.team.timezone;
     let limit = config.sla.update_hours;
     let mut raw: Vec<Raw> = Vec::new();
-    let date_ev = |file, span: &Span, d: NaiveDate, kind, owner| Raw {
+    // Events share few days: each day's end is converted from the zone once.
+    let mut ends: HashMap<NaiveDate, DateTime<Utc>> = HashMap::new();
+    let mut date_ev = |file, span: &Span, d: NaiveDate, kind, owner| Raw {
         file,
         span: span.clone(),
         kind,
         owner,
-        shown: d.to_string(),
-        at: end_of_day(d, tz),
+        value: Shown::Date(d),
+        at: *ends.entry(d).or_insert_with(|| end_of_day(d, tz)),
     };
     for l in &repo.leads {
         if let Some(fc) = &l.first_contact
@@ -604,7 +623,7 @@ pub fn timeliness(history: History, repo: &Repo, as_of: &AsOf) -> Timeliness {
                 span: fc.span.clone(),
                 kind: EventKind::FirstContact,
                 owner: &l.owner.value,
-                shown: local_minute(instant, tz),
+                value: Shown::Instant(instant),
                 at: instant,
             });
         }
@@ -657,8 +676,13 @@ pub fn timeliness(history: History, repo: &Repo, as_of: &AsOf) -> Timeliness {
 
     // Which occurrence of its text each event's line is, per file: the k-th
     // occurrence takes the k-th earliest commit that added that text.
-    let mut occurrence: HashMap<(FileId, usize), (String, usize)> = HashMap::new();
-    let mut files: Vec<FileId> = raw.iter().map(|r| r.file).collect();
+    let mut occurrence: HashMap<(FileId, usize), (&str, usize)> = HashMap::new();
+    // (Without any committed file no line was added by a commit.)
+    let mut files: Vec<FileId> = if history.files.is_empty() {
+        Vec::new()
+    } else {
+        raw.iter().map(|r| r.file).collect()
+    };
     files.sort();
     files.dedup();
     for file in files {
@@ -669,7 +693,7 @@ pub fn timeliness(history: History, repo: &Repo, as_of: &AsOf) -> Timeliness {
             let t = line.trim();
             if has_date(t) {
                 let k = seen.entry(t).or_insert(0);
-                occurrence.insert((file, start), (t.to_string(), *k));
+                occurrence.insert((file, start), (t, *k));
                 *k += 1;
             }
             start += line.len();
@@ -702,7 +726,7 @@ pub fn timeliness(history: History, repo: &Repo, as_of: &AsOf) -> Timeliness {
             span: r.span,
             kind: r.kind,
             owner: r.owner.to_string(),
-            shown: r.shown,
+            value: r.value,
             at: r.at,
             status,
         });

@@ -83,6 +83,8 @@ impl Fixture {
             }
             Outcome::Failed(f) => panic!("build after {changed:?} failed: {:?}", f.problems),
         };
+        // The data page's export files come after the pages.
+        self.builder.finish().unwrap();
         let fresh = tempfile::tempdir().unwrap();
         let out = fresh.path().join("site");
         let book = Book::load(&self.data, None).unwrap();
@@ -165,6 +167,13 @@ fn record_edits_update_only_their_pages() {
         "customer = \"b-group\"",
     );
     f.step(&[moved], true);
+    // Another owner: both scorecards.
+    let owner = f.edit(
+        "deals/a-tech-2023.toml",
+        "owner = \"lisi\"\namount",
+        "owner = \"zhaoliu\"\namount",
+    );
+    f.step(&[owner], true);
     // A customer's name shows on deals, the register and the case library.
     let c = f.edit(
         "customers/a-tech.md",

@@ -26,7 +26,7 @@ pub fn check(repo: &Repo, t: &Timeliness, out: &mut Diagnostics) {
                 format!(
                     "recorded {} after it happened ({} → commit {} by {}); records should be updated within {} h",
                     lag_text(hours),
-                    e.shown,
+                    e.shown(tz),
                     local_minute(c.instant(), tz),
                     c.author,
                     fmt_num(t.limit_hours)

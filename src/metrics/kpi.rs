@@ -381,9 +381,42 @@ pub fn accumulate<'a, K: Hash + Eq + Clone>(
             }))
         })
         .collect();
+    // Summed in a dense table (key × month), then moved into the maps: one
+    // array index per fact instead of a tree lookup (this runs once per
+    // breakdown dimension over every fact).
+    let index = |m: YearMonth| m.year as i64 * 12 + m.month as i64;
+    let (lo, hi) = facts
+        .facts
+        .iter()
+        .map(|f| index(f.month))
+        .fold((i64::MAX, i64::MIN), |(lo, hi), m| (lo.min(m), hi.max(m)));
+    if lo > hi {
+        return out;
+    }
+    let width = (hi - lo + 1) as usize;
+    if out.len().saturating_mul(width) > 4 * facts.facts.len() + 4096 {
+        // Sparse (many keys over many months): a table would be mostly empty.
+        for f in &facts.facts {
+            if let Some(i) = attr_ids[f.attr as usize] {
+                out[i].1.entry(f.month).or_default().add(&f.event);
+            }
+        }
+        return out;
+    }
+    let mut dense: Vec<Option<Acc>> = vec![None; out.len() * width];
+    let mut months: Vec<Option<YearMonth>> = vec![None; width];
     for f in &facts.facts {
         if let Some(i) = attr_ids[f.attr as usize] {
-            out[i].1.entry(f.month).or_default().add(&f.event);
+            let m = (index(f.month) - lo) as usize;
+            months[m] = Some(f.month);
+            dense[i * width + m].get_or_insert_default().add(&f.event);
+        }
+    }
+    for (i, (_, map)) in out.iter_mut().enumerate() {
+        for (m, acc) in dense[i * width..(i + 1) * width].iter().enumerate() {
+            if let (Some(acc), Some(month)) = (acc, months[m]) {
+                map.insert(month, *acc);
+            }
         }
     }
     out

@@ -13,7 +13,7 @@ use crate::diagnostic::{Severity, render_human, to_json};
 use crate::git::Revision;
 use crate::load::Patch;
 use crate::model::YearMonth;
-use crate::site::{self, Audience};
+use crate::site::{self, Audience, Committed};
 
 /// What a build needs besides the output folder.
 #[derive(Debug, Clone)]
@@ -77,6 +77,8 @@ pub enum Outcome {
         took: Duration,
         /// Only the pages the change affects were rebuilt, in place.
         incremental: bool,
+        /// How long each phase took (`--timings`).
+        timings: Vec<(&'static str, Duration)>,
     },
     Failed(Failure),
 }
@@ -103,6 +105,8 @@ struct Live {
     /// Changes applied to the book since the site was built (several when
     /// the ones in between had errors).
     pending: Patch,
+    /// The pages are updated, the data page's export files not yet.
+    exports_due: bool,
 }
 
 struct Rendered {
@@ -110,6 +114,9 @@ struct Rendered {
     files: HashSet<String>,
     /// The footer's commit line: when it changes, every page does.
     commit: Option<(Revision, bool)>,
+    /// The month-start forecasts (git) and the months they are for.
+    committed: Option<Committed>,
+    months: Vec<YearMonth>,
     lead_months: BTreeSet<YearMonth>,
 }
 
@@ -153,7 +160,9 @@ impl Builder {
             self.live = Some(live);
             return Outcome::Failed(failure);
         }
+        let clock = Instant::now();
         let commit = crate::git::data_commit(&s.data, None);
+        live.book.timings.push(("commit", clock.elapsed()));
         let outcome = match live.site.take() {
             Some(site) if site.commit == commit => self.update(&mut live, site, start),
             _ => self.full(&mut live, commit, start),
@@ -166,7 +175,19 @@ impl Builder {
     fn update(&mut self, live: &mut Live, mut site: Rendered, start: Instant) -> Outcome {
         let s = &self.settings;
         let affected = crate::site::Affected::new(&live.book, &live.pending, &site.lead_months);
-        let written = match site::update(&live.book, &s.data, &self.options(&site.out), &affected) {
+        // Same commit (else this is a full build); the reported months may differ.
+        if site.months != live.book.metrics.months {
+            site.months = live.book.metrics.months.clone();
+            site.committed = site::committed_forecasts(&live.book, &s.data, &site.months);
+        }
+        let opts = options(&self.settings, &site.out);
+        let written = match site::update(
+            &live.book,
+            &s.data,
+            &opts,
+            &affected,
+            site.committed.as_ref(),
+        ) {
             Ok(w) => w,
             // The site is half updated: the next build starts afresh.
             Err(e) => return build_failure(e.to_string()),
@@ -186,6 +207,7 @@ impl Builder {
         site.files.extend(written.iter().cloned());
         site.lead_months = crate::site::lead_months(&live.book);
         live.pending = Patch::default();
+        live.exports_due = true;
         let root = match site.out.canonicalize() {
             Ok(r) => r,
             Err(e) => return build_failure(format!("cannot read {}: {e}", site.out.display())),
@@ -196,6 +218,7 @@ impl Builder {
             files: written.len(),
             took: start.elapsed(),
             incremental: true,
+            timings: site_timings(&live.book, start),
         }
     }
 
@@ -208,7 +231,15 @@ impl Builder {
     ) -> Outcome {
         self.count += 1;
         let out = self.dir.join(format!("build-{}", self.count));
-        let written = match site::build(&live.book, &self.settings.data, &self.options(&out)) {
+        let data = &self.settings.data;
+        let months = live.book.metrics.months.clone();
+        let committed = site::committed_forecasts(&live.book, data, &months);
+        let written = match site::build_with(
+            &live.book,
+            data,
+            &options(&self.settings, &out),
+            committed.as_ref(),
+        ) {
             Ok(w) => w,
             Err(e) => {
                 let _ = std::fs::remove_dir_all(&out);
@@ -229,6 +260,8 @@ impl Builder {
             out,
             files: written.iter().cloned().collect(),
             commit,
+            committed,
+            months,
             lead_months: crate::site::lead_months(&live.book),
         });
         live.pending = Patch::default();
@@ -237,20 +270,48 @@ impl Builder {
             files: written.len(),
             took: start.elapsed(),
             incremental: false,
+            timings: site_timings(&live.book, start),
         }
     }
 
-    fn options(&self, out: &Path) -> site::Options {
-        let s = &self.settings;
-        site::Options {
-            out: out.to_path_buf(),
-            theme: s.theme.clone(),
-            audience: s.audience,
-            reveal_contacts: s.reveal_contacts,
-            base_url: None,
-            force: false,
+    /// Writes the export files an incremental update left for later (they
+    /// hold every record: seconds at scale, while the pages take less).
+    pub fn finish(&mut self) -> Result<(), String> {
+        let Some(live) = self.live.as_mut().filter(|l| l.exports_due) else {
+            return Ok(());
+        };
+        live.exports_due = false;
+        let Some(site) = live.site.as_mut() else {
+            return Ok(());
+        };
+        let opts = options(&self.settings, &site.out);
+        match site::write_exports(&live.book, &opts) {
+            Ok(files) => {
+                site.files.extend(files);
+                Ok(())
+            }
+            Err(e) => Err(e.to_string()),
         }
     }
+}
+
+fn options(s: &Settings, out: &Path) -> site::Options {
+    site::Options {
+        out: out.to_path_buf(),
+        theme: s.theme.clone(),
+        audience: s.audience,
+        reveal_contacts: s.reveal_contacts,
+        base_url: None,
+        force: false,
+    }
+}
+
+/// The book's phases, then the site's: the rest of the time since `start`.
+fn site_timings(book: &Book, start: Instant) -> Vec<(&'static str, Duration)> {
+    let mut t = book.timings.clone();
+    let before: Duration = t.iter().map(|(_, d)| *d).sum();
+    t.push(("site", start.elapsed().saturating_sub(before)));
+    t
 }
 
 /// Loads the data afresh.
@@ -266,6 +327,7 @@ fn fresh(s: &Settings) -> Result<Live, Failure> {
         book,
         site: None,
         pending: Patch::default(),
+        exports_due: false,
     })
 }
 

@@ -177,6 +177,14 @@ fn rebuild_loop(
             eprintln!("changed: {}{more}", names.join(", "));
         }
         report(shared, builder.build(Some(&paths)), Some(first), cfg);
+        // The pages are published; the data page's files follow.
+        let clock = Instant::now();
+        if let Err(e) = builder.finish() {
+            eprintln!("error: the export files of the data page: {e}");
+        } else if cfg.timings {
+            let ms = clock.elapsed().as_secs_f64() * 1000.0;
+            eprintln!("timing: exports  {ms:>8.2} ms");
+        }
     }
 }
 
@@ -188,7 +196,13 @@ fn report(shared: &Shared, outcome: Outcome, since: Option<Instant>, cfg: &Confi
             files,
             took,
             incremental,
+            timings,
         } => {
+            if cfg.timings {
+                for (name, d) in &timings {
+                    eprintln!("timing: {name:<8} {:>8.2} ms", d.as_secs_f64() * 1000.0);
+                }
+            }
             shared.publish(Some(Arc::from(root.as_path())), None);
             if !cfg.quiet {
                 let latency = since

@@ -23,6 +23,7 @@ pub struct Affected {
     all_lead_months: bool,
     cases: HashSet<String>,
     case_library: bool,
+    owners: HashSet<String>,
 }
 
 /// The months of the lead register (its pages link their neighbours, so one
@@ -57,6 +58,7 @@ impl Affected {
                 Record::Lead(l) => {
                     leads.insert(&l.meta.id);
                     a.lead_months.insert(month(l.acquired.value));
+                    a.owners.insert(l.owner.value.clone());
                 }
                 Record::Customer(c) => {
                     a.customers.insert(c.meta.id.clone());
@@ -68,6 +70,7 @@ impl Affected {
                     }
                 }
                 Record::Deal(d) => {
+                    a.deal_owners(d);
                     a.deals.insert(d.meta.id.clone());
                     a.customers.insert(d.customer.value.clone());
                     if let Some(l) = &d.lead {
@@ -98,15 +101,23 @@ impl Affected {
                 }
             }
         }
-        // Customers show their deals; the register shows the customers leads became.
+        // Customers show their deals; the register shows the customers leads
+        // became; scorecards list their deals.
+        let mut owners = Vec::new();
         for d in &a.deals {
             if let Some(&i) = book.index.deals.get(d) {
                 let deal = &repo.deals[i];
                 a.customers.insert(deal.customer.value.clone());
                 if let Some(l) = repo.deal_lead(&book.index, deal) {
                     a.lead_months.insert(month(l.acquired.value));
+                    // Its conversion counts for the lead's owner.
+                    a.owners.insert(l.owner.value.clone());
                 }
+                owners.push(deal);
             }
+        }
+        for d in owners {
+            a.deal_owners(d);
         }
         for c in &a.customers {
             if let Some(&i) = book.index.customers.get(c)
@@ -129,6 +140,16 @@ impl Affected {
         a
     }
 
+    /// A deal counts for its owner and, for entry lags, each stage's owner.
+    fn deal_owners(&mut self, d: &crate::model::Deal) {
+        self.owners.insert(d.owner.value.clone());
+        for e in &d.stages {
+            if let Some(o) = &e.owner {
+                self.owners.insert(o.value.clone());
+            }
+        }
+    }
+
     /// Whether the page (or file) at `rel`, relative to the site, is rebuilt.
     pub fn covers(&self, rel: &str) -> bool {
         let parts: Vec<&str> = rel.split('/').collect();
@@ -142,6 +163,8 @@ impl Affected {
                 self.case_library
             }
             ["cases", id, ..] => self.cases.contains(*id),
+            ["owners", "index.html"] => true,
+            ["owners", id, ..] => self.owners.contains(*id),
             _ => true,
         }
     }

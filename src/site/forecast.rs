@@ -15,14 +15,14 @@ use crate::load::Kind;
 use crate::metrics::forecast::{self, MonthForecast};
 use crate::model::{Index, Repo, YearMonth};
 
-/// Forecast accuracy of each of `months`: `None` for a month with no commit
-/// before its start ("no history"). The whole result is `None` when the data
-/// folder is not in a git repository.
-pub fn month_forecasts(
-    book: &Book,
-    data_dir: &Path,
-    months: &[YearMonth],
-) -> Option<BTreeMap<YearMonth, Option<MonthForecast>>> {
+/// What each month's start commit forecast (Σ amount × probability by
+/// owner, with the deals): `None` for a month with no commit before its start
+/// ("no history"). Only a commit changes it, so `serve` keeps it between saves.
+pub type Committed = BTreeMap<YearMonth, Option<BTreeMap<String, (f64, Vec<String>)>>>;
+
+/// The forecasts committed at the start of each of `months`; `None` when the
+/// data folder is not in a git repository.
+pub fn committed(book: &Book, data_dir: &Path, months: &[YearMonth]) -> Option<Committed> {
     crate::git::prefix(data_dir).ok()?;
     let config = book.repo.config();
     let tz = config.team.timezone;
@@ -62,7 +62,7 @@ pub fn month_forecasts(
                 })
         });
     }
-    // The figures of each month are independent: computed in parallel.
+    // The months are independent: computed in parallel.
     let out = revs
         .par_iter()
         .map(|(month, rev)| {
@@ -70,12 +70,27 @@ pub fn month_forecasts(
                 .as_ref()
                 .and_then(|r| snapshots.get(r.oid.as_str()))
                 .and_then(Option::as_ref);
-            let result = snapshot.map(|(repo, index)| {
-                let committed = forecast::committed(repo, index, *month);
-                forecast::compare(config, &committed, &book.metrics.facts, *month)
-            });
+            let result = snapshot.map(|(repo, index)| forecast::committed(repo, index, *month));
             (*month, result)
         })
         .collect();
     Some(out)
+}
+
+/// Forecast accuracy of each month of `committed`: its forecast compared with
+/// what the book says was won.
+pub fn month_forecasts(
+    book: &Book,
+    committed: &Committed,
+) -> BTreeMap<YearMonth, Option<MonthForecast>> {
+    let config = book.repo.config();
+    committed
+        .iter()
+        .map(|(month, c)| {
+            let f = c
+                .as_ref()
+                .map(|c| forecast::compare(config, c, &book.metrics.facts, *month));
+            (*month, f)
+        })
+        .collect()
 }

@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 
 use crate::book::Book;
 pub use affected::{Affected, lead_months};
+pub use forecast::{Committed, committed as committed_forecasts};
 
 /// File that marks a folder as a salesbook site (safe to replace).
 pub const MARKER: &str = ".salesbook-site";
@@ -97,6 +98,17 @@ pub fn encode(seg: &str) -> String {
 
 /// Builds the site; returns the files written (relative to the site).
 pub fn build(book: &Book, data_dir: &Path, opts: &Options) -> Result<Vec<String>, BuildError> {
+    let committed = committed_forecasts(book, data_dir, &book.metrics.months);
+    build_with(book, data_dir, opts, committed.as_ref())
+}
+
+/// [`build`] with the month-start forecasts already read from git.
+pub fn build_with(
+    book: &Book,
+    data_dir: &Path,
+    opts: &Options,
+    committed: Option<&Committed>,
+) -> Result<Vec<String>, BuildError> {
     let out = &opts.out;
     output::guard(out, data_dir).map_err(BuildError::Refused)?;
     // Held until the swap is done; every `.<out>.*` folder beside it is then stale.
@@ -125,7 +137,7 @@ pub fn build(book: &Book, data_dir: &Path, opts: &Options) -> Result<Vec<String>
 
     let (tmp, old) = output::temp_names(out);
     std::fs::create_dir(&tmp).map_err(|e| io_err("cannot create", &tmp, e))?;
-    let written = match pages::write_all(book, data_dir, &theme, opts, &tmp, None) {
+    let written = match pages::write_all(book, committed, &theme, opts, &tmp, None) {
         Ok(n) => n,
         Err(e) => {
             let _ = std::fs::remove_dir_all(&tmp);
@@ -148,6 +160,7 @@ pub fn update(
     data_dir: &Path,
     opts: &Options,
     affected: &Affected,
+    committed: Option<&Committed>,
 ) -> Result<Vec<String>, BuildError> {
     let mut theme = theme::load(
         data_dir,
@@ -156,7 +169,15 @@ pub fn update(
     )
     .map_err(BuildError::Theme)?;
     pages::set_global_context(book, opts, &mut theme);
-    pages::write_all(book, data_dir, &theme, opts, &opts.out, Some(affected))
+    pages::write_all(book, committed, &theme, opts, &opts.out, Some(affected))
+}
+
+/// Writes the data page's export files into the site `opts.out` (after an
+/// [`update`], which leaves them to the caller so the pages come first);
+/// returns them relative to the site.
+pub fn write_exports(book: &Book, opts: &Options) -> Result<Vec<String>, BuildError> {
+    let files = pages::write_exports(book, &opts.out, opts)?;
+    Ok(files.into_iter().map(|f| format!("data/{f}")).collect())
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::affected::Affected;
 use super::anon::Anon;
+use super::forecast::Committed;
 use super::theme::Theme;
 use super::{Audience, BuildError, MARKER, Options, encode, markdown, safe_id};
 use crate::book::Book;
@@ -186,8 +187,8 @@ struct Site<'a> {
     theme: &'a Theme,
     opts: &'a Options,
     dir: &'a Path,
-    /// The data folder, for the month-start snapshots of forecast accuracy.
-    data_dir: &'a Path,
+    /// The month-start forecasts from git, for forecast accuracy.
+    committed: Option<&'a Committed>,
     anon: Option<Anon>,
     /// Incremental (`serve`): only these pages, each written beside and renamed
     /// over the old one, so a reader sees the old page or the new one.
@@ -532,9 +533,28 @@ impl<'a> Site<'a> {
     }
 }
 
+/// What the site's data page offers.
+const EXPORTS: crate::export::ExportFormat = crate::export::ExportFormat::All;
+
+/// Writes the export files of the data page into the site `dir`; returns
+/// their names.
+pub fn write_exports(book: &Book, dir: &Path, opts: &Options) -> Result<Vec<String>, BuildError> {
+    let dir = dir.join("data");
+    let files = crate::export::write(
+        &dir,
+        &book.repo,
+        &book.index,
+        &book.metrics,
+        EXPORTS,
+        opts.reveal_contacts,
+    )
+    .map_err(|e| BuildError::Io(format!("cannot write {}: {e}", dir.display())))?;
+    Ok(files)
+}
+
 pub fn write_all(
     book: &Book,
-    data_dir: &Path,
+    committed: Option<&Committed>,
     theme: &Theme,
     opts: &Options,
     dir: &Path,
@@ -546,7 +566,7 @@ pub fn write_all(
         theme,
         opts,
         dir,
-        data_dir,
+        committed,
         anon: None,
         only,
         written: Default::default(),
@@ -933,7 +953,9 @@ impl Site<'_> {
     fn months(&self) -> Result<(), BuildError> {
         let m = &self.book.metrics;
         let months: Vec<YearMonth> = m.months.clone();
-        let forecasts = super::forecast::month_forecasts(self.book, self.data_dir, &months);
+        let forecasts = self
+            .committed
+            .map(|c| super::forecast::month_forecasts(self.book, c));
         let mut index_rows = Vec::new();
         for (i, &ym) in months.iter().enumerate() {
             let Some(k) = m.month(ym) else { continue };
@@ -1730,6 +1752,9 @@ impl Site<'_> {
                 txt(o.region.clone().unwrap_or_default()),
                 txt(o.team.clone().unwrap_or_default()),
             ]);
+            if !self.wants(&format!("owners/{}/index.html", o.id)) {
+                continue;
+            }
             let mut secs = vec![];
             if let Some(g) = m
                 .breakdown(Dimension::Owner)
@@ -1948,19 +1973,17 @@ impl Site<'_> {
     }
 
     fn data(&self) -> Result<(), BuildError> {
-        let dir = self.dir.join("data");
-        let files = crate::export::write(
-            &dir,
-            self.repo,
-            &self.book.index,
-            &self.book.metrics,
-            crate::export::ExportFormat::All,
-            self.opts.reveal_contacts,
-        )
-        .map_err(|e| BuildError::Io(format!("cannot write {}: {e}", dir.display())))?;
-        if let Ok(mut w) = self.written.lock() {
-            w.extend(files.iter().map(|f| format!("data/{f}")));
-        }
+        let files = match self.only {
+            // serve writes them after the pages (`write_exports`): pages first.
+            Some(_) => crate::export::names(EXPORTS),
+            None => {
+                let files = write_exports(self.book, self.dir, self.opts)?;
+                if let Ok(mut w) = self.written.lock() {
+                    w.extend(files.iter().map(|f| format!("data/{f}")));
+                }
+                files
+            }
+        };
         let cells = files
             .iter()
             .map(|f| link(f.clone(), format!("@/data/{}", encode(f))))

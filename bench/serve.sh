@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# serve's incremental rebuild: from saving one deal file to the rebuilt pages
+# on disk, as `serve` reports it ("change → reload sent N ms": from the first
+# file event to the new pages published).
+#
+#   bench/serve.sh DATA [RUNS]     e.g. bench/serve.sh target/bench/large/data 7
+#
+# Starts `salesbook serve` on DATA, waits for the first build, then RUNS times
+# raises the amount of one deal by 1,000 yuan (a change every figure of it
+# shows), waits for the update and takes the latency; restores the file.
+# Prints each run's phases and the median latency.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=$1
+runs=${2:-5}
+bin=target/release/salesbook
+[ -x "$bin" ] || cargo build --release -q
+log=$(mktemp)
+deal=$(find "$data/deals" -name '*.toml' | sort | awk 'NR == 1')
+backup=$(mktemp)
+cp "$deal" "$backup"
+"$bin" --data "$data" --timings serve --port 0 >/dev/null 2>"$log" &
+pid=$!
+trap 'kill $pid 2>/dev/null; cp "$backup" "$deal"; rm -f "$backup" "$log"' EXIT
+count() { grep -c -E '^(built|updated) ' "$log" || true; }
+until [ "$(count)" -ge 1 ]; do
+  kill -0 $pid 2>/dev/null || { cat "$log"; exit 1; }
+  sleep 0.5
+done
+echo "first build: $(grep -E '^built ' "$log" | head -1)"
+for i in $(seq 1 "$runs"); do
+  n=$(count)
+  sleep 0.5 # let the watcher settle
+  perl -0pi -e 's/^amount = (\d+)/"amount = " . ($1 + 1000)/me' "$deal"
+  until [ "$(count)" -gt "$n" ]; do sleep 0.02; done
+done
+sleep 0.3
+grep -E '^(timing|updated|built|error|  )' "$log" | tail -n +1
+echo
+grep -oE 'reload sent [0-9]+ ms' "$log" | awk '{print $3}' | sort -n |
+  awk '{a[NR]=$1} END {print "median change → pages on disk: " a[int((NR+1)/2)] " ms over " NR " runs (min " a[1] ", max " a[NR] ")"}'
