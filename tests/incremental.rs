@@ -220,8 +220,11 @@ fn added_removed_and_broken_records() {
             .replace("title = \"自动化升级项目\"", "title = \"二期扩产项目\""),
     );
     f.step(std::slice::from_ref(&new), true);
-    // Removing it removes its page.
+    // Removing it removes its page; restoring it brings the page back.
+    let kept = common::read(&new);
     std::fs::remove_file(&new).unwrap();
+    f.step(std::slice::from_ref(&new), true);
+    std::fs::write(&new, kept).unwrap();
     f.step(&[new], true);
     // A broken lead: the browser shows the error; fixing it differently than
     // it was before brings the site back, with every change since.

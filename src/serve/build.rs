@@ -13,7 +13,7 @@ use crate::diagnostic::{Severity, render_human, to_json};
 use crate::git::Revision;
 use crate::load::Patch;
 use crate::model::YearMonth;
-use crate::site::{self, Audience, Committed};
+use crate::site::{self, Audience, Committed, PageMemo};
 
 /// What a build needs besides the output folder.
 #[derive(Debug, Clone)]
@@ -118,6 +118,7 @@ struct Rendered {
     committed: Option<Committed>,
     months: Vec<YearMonth>,
     lead_months: BTreeSet<YearMonth>,
+    memo: PageMemo,
 }
 
 impl Builder {
@@ -187,12 +188,13 @@ impl Builder {
             &opts,
             &affected,
             site.committed.as_ref(),
+            &site.memo,
         ) {
             Ok(w) => w,
             // The site is half updated: the next build starts afresh.
             Err(e) => return build_failure(e.to_string()),
         };
-        let now: HashSet<&str> = written.iter().map(String::as_str).collect();
+        let now: HashSet<&str> = written.files.iter().map(String::as_str).collect();
         // The pages of records that are gone.
         let gone: Vec<String> = site
             .files
@@ -203,8 +205,9 @@ impl Builder {
         for f in &gone {
             remove_page(&site.out, f);
             site.files.remove(f);
+            site.memo.forget(f);
         }
-        site.files.extend(written.iter().cloned());
+        site.files.extend(written.files.iter().cloned());
         site.lead_months = crate::site::lead_months(&live.book);
         live.pending = Patch::default();
         live.exports_due = true;
@@ -215,7 +218,7 @@ impl Builder {
         live.site = Some(site);
         Outcome::Built {
             root,
-            files: written.len(),
+            files: written.files.len() - written.unchanged,
             took: start.elapsed(),
             incremental: true,
             timings: site_timings(&live.book, start),
@@ -234,11 +237,13 @@ impl Builder {
         let data = &self.settings.data;
         let months = live.book.metrics.months.clone();
         let committed = site::committed_forecasts(&live.book, data, &months);
+        let memo = PageMemo::default();
         let written = match site::build_with(
             &live.book,
             data,
             &options(&self.settings, &out),
             committed.as_ref(),
+            Some(&memo),
         ) {
             Ok(w) => w,
             Err(e) => {
@@ -263,6 +268,7 @@ impl Builder {
             committed,
             months,
             lead_months: crate::site::lead_months(&live.book),
+            memo,
         });
         live.pending = Patch::default();
         Outcome::Built {

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use crate::book::Book;
 pub use affected::{Affected, lead_months};
 pub use forecast::{Committed, committed as committed_forecasts};
+pub use pages::{PageMemo, Written};
 
 /// File that marks a folder as a salesbook site (safe to replace).
 pub const MARKER: &str = ".salesbook-site";
@@ -99,15 +100,17 @@ pub fn encode(seg: &str) -> String {
 /// Builds the site; returns the files written (relative to the site).
 pub fn build(book: &Book, data_dir: &Path, opts: &Options) -> Result<Vec<String>, BuildError> {
     let committed = committed_forecasts(book, data_dir, &book.metrics.months);
-    build_with(book, data_dir, opts, committed.as_ref())
+    build_with(book, data_dir, opts, committed.as_ref(), None)
 }
 
-/// [`build`] with the month-start forecasts already read from git.
+/// [`build`] with the month-start forecasts already read from git, recording
+/// each page's content hash in `memo` (`serve`, for [`update`]).
 pub fn build_with(
     book: &Book,
     data_dir: &Path,
     opts: &Options,
     committed: Option<&Committed>,
+    memo: Option<&PageMemo>,
 ) -> Result<Vec<String>, BuildError> {
     let out = &opts.out;
     output::guard(out, data_dir).map_err(BuildError::Refused)?;
@@ -137,8 +140,8 @@ pub fn build_with(
 
     let (tmp, old) = output::temp_names(out);
     std::fs::create_dir(&tmp).map_err(|e| io_err("cannot create", &tmp, e))?;
-    let written = match pages::write_all(book, committed, &theme, opts, &tmp, None) {
-        Ok(n) => n,
+    let written = match pages::write_all(book, committed, &theme, opts, &tmp, None, memo) {
+        Ok(w) => w.files,
         Err(e) => {
             let _ = std::fs::remove_dir_all(&tmp);
             return Err(e);
@@ -152,16 +155,18 @@ pub fn build_with(
 }
 
 /// Rebuilds, in the site `opts.out` that an earlier state of `book` built, the
-/// pages `affected` selects (`serve`): each page is written beside its old
-/// version and renamed over it. Returns the files written. The caller removes
-/// the files of those pages that are no longer written (a removed record's).
+/// pages `affected` selects (`serve`): each page whose content changed (by its
+/// hash in `memo`) is written beside its old version and renamed over it.
+/// Returns the files of those pages. The caller removes the files of pages no
+/// longer written (a removed record's).
 pub fn update(
     book: &Book,
     data_dir: &Path,
     opts: &Options,
     affected: &Affected,
     committed: Option<&Committed>,
-) -> Result<Vec<String>, BuildError> {
+    memo: &PageMemo,
+) -> Result<Written, BuildError> {
     let mut theme = theme::load(
         data_dir,
         opts.theme.as_deref(),
@@ -169,7 +174,15 @@ pub fn update(
     )
     .map_err(BuildError::Theme)?;
     pages::set_global_context(book, opts, &mut theme);
-    pages::write_all(book, committed, &theme, opts, &opts.out, Some(affected))
+    pages::write_all(
+        book,
+        committed,
+        &theme,
+        opts,
+        &opts.out,
+        Some(affected),
+        Some(memo),
+    )
 }
 
 /// Writes the data page's export files into the site `opts.out` (after an

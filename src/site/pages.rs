@@ -2,6 +2,7 @@
 //! (from the site root) and resolved per page to a relative prefix or the base URL.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::io::Write as _;
 use std::path::Path;
 
@@ -21,7 +22,7 @@ use crate::model::{Case, CaseResult, DealStatus, Grade, Language, Repo, YearMont
 use crate::personal::{mask_email, mask_in_text, mask_phone};
 use crate::source::Sp;
 
-#[derive(Serialize, Default, Clone)]
+#[derive(Serialize, Default, Clone, Hash)]
 pub struct Cell {
     t: String,
     h: String,
@@ -50,13 +51,13 @@ fn link(t: impl Into<String>, h: impl Into<String>) -> Cell {
     }
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, Hash)]
 struct Item {
     k: String,
     v: Cell,
 }
 
-#[derive(Serialize, Default)]
+#[derive(Serialize, Default, Hash)]
 struct Section {
     kind: &'static str,
     title: String,
@@ -109,13 +110,13 @@ fn md(title: impl Into<String>, html: String) -> Section {
 }
 
 /// A chart for the dashboard and month pages (filled by the chart module).
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, Hash)]
 pub struct Chart {
     pub title: String,
     pub svg: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct Nav {
     t: String,
     h: String,
@@ -124,7 +125,7 @@ struct Nav {
 
 /// What differs from page to page; what every page shares is in the theme's
 /// global context (see [`set_global_context`]), serialised once per build.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct Ctx {
     root: String,
     title: String,
@@ -195,6 +196,10 @@ struct Site<'a> {
     only: Option<&'a Affected>,
     /// Every file written, relative to the site.
     written: std::sync::Mutex<Vec<String>>,
+    /// Each page's content hash as last written (`serve`): a page whose
+    /// template and context hash the same is already on disk.
+    memo: Option<&'a PageMemo>,
+    unchanged: std::sync::atomic::AtomicUsize,
 }
 
 impl<'a> Site<'a> {
@@ -428,6 +433,16 @@ impl<'a> Site<'a> {
             sections,
             charts,
         };
+        if let Some(memo) = self.memo {
+            let mut h = std::hash::DefaultHasher::new();
+            (template, &ctx).hash(&mut h);
+            if !memo.remember(rel, h.finish()) {
+                self.unchanged
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                self.written.lock().map(|mut w| w.push(rel.into())).ok();
+                return Ok(());
+            }
+        }
         let ctx = tera::Context::from_serialize(&ctx)
             .map_err(|e| BuildError::Theme(format!("{rel}: {e}")))?;
         // Rendered straight into the file: pages are not held in memory.
@@ -533,6 +548,34 @@ impl<'a> Site<'a> {
     }
 }
 
+/// The files of a build, relative to the site.
+pub struct Written {
+    pub files: Vec<String>,
+    /// Of those, pages left as they were (their content hashed the same).
+    pub unchanged: usize,
+}
+
+/// Each page's content hash as last written, kept by `serve` between builds.
+#[derive(Default)]
+pub struct PageMemo(std::sync::Mutex<HashMap<String, u64>>);
+
+impl PageMemo {
+    /// Records `hash` for `rel`; whether it differs from the one recorded.
+    fn remember(&self, rel: &str, hash: u64) -> bool {
+        let Ok(mut m) = self.0.lock() else {
+            return true;
+        };
+        m.insert(rel.to_string(), hash) != Some(hash)
+    }
+
+    /// Forgets a page that was removed.
+    pub fn forget(&self, rel: &str) {
+        if let Ok(mut m) = self.0.lock() {
+            m.remove(rel);
+        }
+    }
+}
+
 /// What the site's data page offers.
 const EXPORTS: crate::export::ExportFormat = crate::export::ExportFormat::All;
 
@@ -559,7 +602,8 @@ pub fn write_all(
     opts: &Options,
     dir: &Path,
     only: Option<&Affected>,
-) -> Result<Vec<String>, BuildError> {
+    memo: Option<&PageMemo>,
+) -> Result<Written, BuildError> {
     let mut site = Site {
         book,
         repo: &book.repo,
@@ -570,6 +614,8 @@ pub fn write_all(
         anon: None,
         only,
         written: Default::default(),
+        memo,
+        unchanged: Default::default(),
     };
     if only.is_none() {
         let marker = dir.join(MARKER);
@@ -618,7 +664,10 @@ pub fn write_all(
         site.quality()?;
         site.data()?;
     }
-    Ok(site.written.into_inner().unwrap_or_default())
+    Ok(Written {
+        files: site.written.into_inner().unwrap_or_default(),
+        unchanged: site.unchanged.into_inner(),
+    })
 }
 
 impl Site<'_> {
