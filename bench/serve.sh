@@ -8,7 +8,8 @@
 # Starts `salesbook serve` on DATA, waits for the first build, then RUNS times
 # raises the amount of one deal by 1,000 yuan (a change every figure of it
 # shows), waits for the update and takes the latency; restores the file.
-# Prints each run's phases and the median latency.
+# Prints each run's phases and the median latency. Each save waits until serve
+# is idle (the export files, written after the pages, are done).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=$1
@@ -28,11 +29,16 @@ until [ "$(count)" -ge 1 ]; do
   sleep 0.5
 done
 echo "first build: $(grep -E '^built ' "$log" | head -1)"
+exports() { grep -c '^timing: exports' "$log" || true; }
 for i in $(seq 1 "$runs"); do
   n=$(count)
+  e=$(exports)
   sleep 0.5 # let the watcher settle
   perl -0pi -e 's/^amount = (\d+)/"amount = " . ($1 + 1000)/me' "$deal"
   until [ "$(count)" -gt "$n" ]; do sleep 0.02; done
+  # The data page's export files are written once serve is idle: wait for
+  # them, so that the next save finds serve idle too.
+  until [ "$(exports)" -gt "$e" ]; do sleep 0.05; done
 done
 sleep 0.3
 grep -E '^(timing|updated|built|error|  )' "$log" | tail -n +1

@@ -81,11 +81,6 @@ impl Book {
         let (repo, diagnostics, took) = loaded;
         let loading = diagnostics.0;
         let mut timings = vec![("load", took)];
-        let mut clock = Instant::now();
-        let mut lap = |name| {
-            timings.push((name, clock.elapsed()));
-            clock = Instant::now();
-        };
         let index = Index::new(&repo);
         let team = &repo.config().team;
         let rev = match snapshot {
@@ -99,28 +94,35 @@ impl Book {
                 .date_naive(),
         });
         let mut notes = Vec::new();
-        // One `git log` pass over the data folder, parsed once (or cached).
-        let git = if timeliness {
-            let git = match crate::git::read_to(dir, rev.map(|r| r.oid.as_str())) {
-                Ok(history) => Some(crate::git::timeliness(
-                    history,
-                    &repo,
-                    &crate::metrics::AsOf::new(date, team.timezone),
-                )),
-                Err(note) => {
-                    notes.push(note);
-                    None
-                }
-            };
-            lap("git");
-            git
-        } else {
-            None
+        // One `git log` pass over the data folder, parsed once (or cached),
+        // while the figures are computed: the two only read the model.
+        let as_of = crate::metrics::AsOf::new(date, team.timezone);
+        let read_git = || {
+            timeliness.then(|| {
+                crate::git::read_to(dir, rev.map(|r| r.oid.as_str()))
+                    .map(|history| crate::git::timeliness(history, &repo, &as_of))
+            })
         };
-        let metrics = Metrics::compute(&repo, &index, date);
-        lap("metrics");
-        let diagnostics = checked(&repo, &index, &metrics, git.as_ref(), &loading);
-        lap("check");
+        let ((git, git_took), (metrics, metrics_took)) = rayon::join(
+            || timed(read_git),
+            || timed(|| Metrics::compute(&repo, &index, date)),
+        );
+        let git = match git {
+            Some(Ok(t)) => Some(t),
+            Some(Err(note)) => {
+                notes.push(note);
+                None
+            }
+            None => None,
+        };
+        if timeliness {
+            timings.push(("git", git_took));
+        }
+        // (They ran side by side: wall time is the longer of the two.)
+        timings.push(("metrics", metrics_took));
+        let (diagnostics, check_took) =
+            timed(|| checked(&repo, &index, &metrics, git.as_ref(), &loading));
+        timings.push(("check", check_took));
         Book {
             repo,
             index,
@@ -134,6 +136,12 @@ impl Book {
             dir: dir.to_path_buf(),
         }
     }
+}
+
+/// Runs `f`, and says how long it took.
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let clock = Instant::now();
+    (f(), clock.elapsed())
 }
 
 /// The loading diagnostics, then every check's, sorted.

@@ -12,18 +12,35 @@ mod timeliness;
 
 pub use timeliness::check as timeliness;
 
+use rayon::prelude::*;
+
 use crate::metrics::Metrics;
 
 use crate::diagnostic::Diagnostics;
 use crate::model::{Index, Repo};
 
-/// Runs every cross-record rule, as of the metrics' as-of date.
+/// Runs every cross-record rule, as of the metrics' as-of date. The rules are
+/// independent: they run in parallel, their diagnostics concatenated in this order.
 pub fn check(repo: &Repo, index: &Index, metrics: &Metrics) -> Diagnostics {
+    type Rule<'a> = &'a (dyn Fn(&mut Diagnostics) + Sync);
+    let rules: [Rule; 5] = [
+        &|o| ids::check(repo, o),
+        &|o| records::check(repo, index, o),
+        &|o| deals::check(repo, index, o),
+        &|o| events::check(repo, &metrics.as_of, o),
+        &|o| facts::check(repo, metrics, o),
+    ];
+    let parts: Vec<Diagnostics> = rules
+        .par_iter()
+        .map(|rule| {
+            let mut out = Diagnostics::default();
+            rule(&mut out);
+            out
+        })
+        .collect();
     let mut out = Diagnostics::default();
-    ids::check(repo, &mut out);
-    records::check(repo, index, &mut out);
-    deals::check(repo, index, &mut out);
-    events::check(repo, &metrics.as_of, &mut out);
-    facts::check(repo, metrics, &mut out);
+    for part in parts {
+        out.extend(part.0);
+    }
     out
 }

@@ -68,6 +68,8 @@ mod testutil;
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use chrono::NaiveDate;
 
 pub use asof::AsOf;
@@ -201,7 +203,7 @@ impl Metrics {
         // Leads.
         let mut leads: Vec<LeadMetrics> = repo
             .leads
-            .iter()
+            .par_iter()
             .map(|l| LeadMetrics {
                 exists: asof::lead_exists(l, &as_of),
                 rule_grade: grading::rule_grade(config, l),
@@ -216,7 +218,7 @@ impl Metrics {
         // Deals.
         let deals: Vec<DealMetrics> = repo
             .deals
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(di, d)| {
                 let lead = repo
@@ -305,7 +307,7 @@ impl Metrics {
             })
             .collect();
         let funnel_by_month = months
-            .iter()
+            .par_iter()
             .map(|&m| funnel::funnel(config, &reach, m, m))
             .collect();
         let funnel_total = match (months.first(), months.last()) {
@@ -314,7 +316,7 @@ impl Metrics {
         };
 
         let breakdowns = Dimension::ALL
-            .iter()
+            .par_iter()
             .map(|&dim| breakdown::breakdown(config, &facts, dim, &months))
             .collect();
 

@@ -271,6 +271,7 @@ impl Builder {
             memo,
         });
         live.pending = Patch::default();
+        live.exports_due = false;
         Outcome::Built {
             root,
             files: written.len(),
@@ -282,19 +283,22 @@ impl Builder {
 
     /// Writes the export files an incremental update left for later (they
     /// hold every record: seconds at scale, while the pages take less).
-    pub fn finish(&mut self) -> Result<(), String> {
-        let Some(live) = self.live.as_mut().filter(|l| l.exports_due) else {
-            return Ok(());
+    /// Whether there were any to write.
+    pub fn finish(&mut self) -> Result<bool, String> {
+        // Not while the data has errors: the site keeps the last good files.
+        let due = |l: &&mut Live| l.exports_due && l.book.diagnostics.errors() == 0;
+        let Some(live) = self.live.as_mut().filter(due) else {
+            return Ok(false);
         };
         live.exports_due = false;
         let Some(site) = live.site.as_mut() else {
-            return Ok(());
+            return Ok(false);
         };
         let opts = options(&self.settings, &site.out);
         match site::write_exports(&live.book, &opts) {
             Ok(files) => {
                 site.files.extend(files);
-                Ok(())
+                Ok(true)
             }
             Err(e) => Err(e.to_string()),
         }

@@ -150,7 +150,20 @@ fn rebuild_loop(
     while !stop.load(Ordering::SeqCst) {
         let change = match rx.recv_timeout(Duration::from_millis(200)) {
             Ok(c) => c,
-            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                // Quiet for a moment: the data page's files, which an update
+                // leaves for later (seconds at scale; the next save comes first).
+                let clock = Instant::now();
+                match builder.finish() {
+                    Err(e) => eprintln!("error: the export files of the data page: {e}"),
+                    Ok(true) if cfg.timings => {
+                        let ms = clock.elapsed().as_secs_f64() * 1000.0;
+                        eprintln!("timing: exports  {ms:>8.2} ms");
+                    }
+                    Ok(_) => {}
+                }
+                continue;
+            }
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         };
         let mut first = change.first;
@@ -177,14 +190,6 @@ fn rebuild_loop(
             eprintln!("changed: {}{more}", names.join(", "));
         }
         report(shared, builder.build(Some(&paths)), Some(first), cfg);
-        // The pages are published; the data page's files follow.
-        let clock = Instant::now();
-        if let Err(e) = builder.finish() {
-            eprintln!("error: the export files of the data page: {e}");
-        } else if cfg.timings {
-            let ms = clock.elapsed().as_secs_f64() * 1000.0;
-            eprintln!("timing: exports  {ms:>8.2} ms");
-        }
     }
 }
 
