@@ -7,7 +7,9 @@
 //! What shows what (pages.rs): a deal page shows its customer's name, its
 //! lead (stage history starts at the lead) and owners; a customer page its
 //! deals, their figures and its lead; a lead-register month its leads and the
-//! customers they became; a case page its deal's customer (industry, name).
+//! customers they became; a case page its deal's customer (industry, name); a
+//! scorecard its owner's leads and deals (and stage owners' entry lags); the
+//! customer list only customer records.
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -24,6 +26,8 @@ pub struct Affected {
     cases: HashSet<String>,
     case_library: bool,
     owners: HashSet<String>,
+    /// The customer list shows only customer records' own fields.
+    customer_list: bool,
 }
 
 /// The months of the lead register (its pages link their neighbours, so one
@@ -61,6 +65,7 @@ impl Affected {
                     a.owners.insert(l.owner.value.clone());
                 }
                 Record::Customer(c) => {
+                    a.customer_list = true;
                     a.customers.insert(c.meta.id.clone());
                     if let Some(l) = &c.lead {
                         leads.insert(l);
@@ -155,7 +160,8 @@ impl Affected {
         let parts: Vec<&str> = rel.split('/').collect();
         match parts.as_slice() {
             ["404.html"] | ["static", ..] | [crate::site::MARKER] => false,
-            ["leads", "index.html"] | ["customers", "index.html"] | ["deals", "index.html"] => true,
+            ["leads", "index.html"] | ["deals", "index.html"] => true,
+            ["customers", "index.html"] => self.customer_list,
             ["leads", month, ..] => self.all_lead_months || self.lead_months.contains(*month),
             ["customers", id, ..] => self.customers.contains(*id),
             ["deals", id, ..] => self.deals.contains(*id),

@@ -1,7 +1,7 @@
 //! Page contexts and rendering. Links inside contexts are written as `@/path`
 //! (from the site root) and resolved per page to a relative prefix or the base URL.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::io::Write as _;
 use std::path::Path;
@@ -20,7 +20,7 @@ use crate::format::{self, NULL, kpi_name, kpi_value, percent, trim_number};
 use crate::metrics::{Dimension, KpiDef, MonthKpis, kpi_def};
 use crate::model::{Case, CaseResult, DealStatus, Grade, Language, Repo, YearMonth};
 use crate::personal::{mask_email, mask_in_text, mask_phone};
-use crate::source::Sp;
+use crate::source::{FileId, Sp};
 
 #[derive(Serialize, Default, Clone, Hash)]
 pub struct Cell {
@@ -1895,58 +1895,71 @@ impl Site<'_> {
         )
     }
 
-    fn record_href(&self) -> HashMap<crate::source::FileId, String> {
+    /// The page of each record file in `files`: only those are looked up
+    /// (formatting every record's href costs more than the page).
+    fn record_href(&self, files: &HashSet<FileId>) -> HashMap<FileId, String> {
         let mut h = HashMap::new();
         let r = self.repo;
+        let mut add = |file: FileId, href: &dyn Fn() -> String| {
+            if files.contains(&file) {
+                h.insert(file, href());
+            }
+        };
         for l in &r.leads {
-            h.insert(l.meta.file, Self::lead_href(l));
+            add(l.meta.file, &|| Self::lead_href(l));
         }
         for c in r.customers.iter().filter(|c| safe_id(&c.meta.id)) {
-            h.insert(
-                c.meta.file,
-                format!("@/customers/{}/index.html", encode(&c.meta.id)),
-            );
+            add(c.meta.file, &|| {
+                format!("@/customers/{}/index.html", encode(&c.meta.id))
+            });
         }
         for d in r.deals.iter().filter(|d| safe_id(&d.meta.id)) {
-            h.insert(
-                d.meta.file,
-                format!("@/deals/{}/index.html", encode(&d.meta.id)),
-            );
+            add(d.meta.file, &|| {
+                format!("@/deals/{}/index.html", encode(&d.meta.id))
+            });
         }
         for c in r.cases.iter().filter(|c| safe_id(&c.meta.id)) {
-            h.insert(
-                c.meta.file,
-                format!("@/cases/{}/index.html", encode(&c.meta.id)),
-            );
+            add(c.meta.file, &|| {
+                format!("@/cases/{}/index.html", encode(&c.meta.id))
+            });
         }
         for m in &r.months {
             if let Some(ym) = m.month
                 && self.book.metrics.months.contains(&ym)
             {
-                h.insert(m.meta.file, Self::month_href(ym));
+                add(m.meta.file, &|| Self::month_href(ym));
             }
         }
         h
     }
 
-    /// The owner of each record file: lead, deal and customer owner, case author.
-    fn record_owner(&self) -> HashMap<crate::source::FileId, &str> {
+    /// The owner of each record file in `files`: lead, deal and customer
+    /// owner, case author.
+    fn record_owner(&self, files: &HashSet<FileId>) -> HashMap<FileId, &str> {
         let r = self.repo;
-        let mut o = HashMap::new();
-        o.extend(r.leads.iter().map(|l| (l.meta.file, l.owner.as_str())));
-        o.extend(r.customers.iter().map(|c| (c.meta.file, c.owner.as_str())));
-        o.extend(r.deals.iter().map(|d| (d.meta.file, d.owner.as_str())));
-        o.extend(
-            r.cases
-                .iter()
-                .filter_map(|c| Some((c.meta.file, c.author.as_ref()?.as_str()))),
-        );
-        o
+        let leads = r.leads.iter().map(|l| (l.meta.file, Some(&l.owner.value)));
+        let customers = r
+            .customers
+            .iter()
+            .map(|c| (c.meta.file, Some(&c.owner.value)));
+        let deals = r.deals.iter().map(|d| (d.meta.file, Some(&d.owner.value)));
+        let cases = r
+            .cases
+            .iter()
+            .map(|c| (c.meta.file, c.author.as_ref().map(|a| &a.value)));
+        leads
+            .chain(customers)
+            .chain(deals)
+            .chain(cases)
+            .filter(|(f, _)| files.contains(f))
+            .filter_map(|(f, o)| Some((f, o?.as_str())))
+            .collect()
     }
 
     fn quality(&self) -> Result<(), BuildError> {
-        let hrefs = self.record_href();
-        let owners = self.record_owner();
+        let files: HashSet<FileId> = self.book.diagnostics.0.iter().map(|d| d.file).collect();
+        let hrefs = self.record_href(&files);
+        let owners = self.record_owner(&files);
         let sources = &self.repo.sources;
         let mut by_code: BTreeMap<&str, Vec<Vec<Cell>>> = BTreeMap::new();
         // Configured owners in order, then other owner ids sorted, then records without one.
