@@ -65,7 +65,7 @@ f3() { awk -v x="$1" 'BEGIN {printf "%.3f", x}'; }
 div() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.1f", a / b; else print "—"}'; }
 
 declare -A W C R
-rows_cmd="" rows_floor="" rows_phase=""
+rows_cmd="" rows_floor="" rows_phase="" rows_serve=""
 for s in "${SCALES[@]}"; do
     data=$BENCH/$s/data
     site=$BENCH/$s/site
@@ -90,6 +90,13 @@ for s in "${SCALES[@]}"; do
         rm -rf "$BENCH/$s/site-copy"
         echo "$(( (t1 - t0) / 1000 ))" | awk '{printf "%.4f 0 0\n", $1 / 1e6}' >>"$TMP/$s-write.runs"
     done
+
+    # serve: from saving one deal file to the updated pages on disk (bench/serve.sh).
+    bench/serve.sh "$data" "$RUNS" >"$TMP/$s-serve.out" 2>&1 || { cat "$TMP/$s-serve.out" >&2; exit 1; }
+    serve_ms=$(grep -oE 'reload sent [0-9]+ ms' "$TMP/$s-serve.out" | awk '{print $3}' | median)
+    update_ms=$(grep -oE '^updated [0-9]+ files in [0-9]+ ms' "$TMP/$s-serve.out" | awk '{print $5}' | median)
+    pages=$(grep -oE '^updated [0-9]+ files' "$TMP/$s-serve.out" | awk '{print $2}' | median)
+    rows_serve+="| $s | $serve_ms | $update_ms | $pages |"$'\n'
 
     for c in check export build; do
         W[$s-$c]=$(wall "$s-$c")
@@ -122,6 +129,12 @@ done
     echo "| scale | check: load | check: metrics | check: check | build: load | build: site |"
     echo "|---|---:|---:|---:|---:|---:|"
     printf '%s' "$rows_phase"
+    echo
+    echo "### serve: saving one deal file (median of $RUNS saves, \`bench/serve.sh\`)"
+    echo
+    echo "| scale | save → pages on disk (ms) | update (ms) | pages written |"
+    echo "|---|---:|---:|---:|"
+    printf '%s' "$rows_serve"
     if [ -n "${W[medium-check]:-}" ] && [ -n "${W[large-check]:-}" ]; then
         echo
         echo "### Growth, large ÷ medium (10× the records)"

@@ -292,6 +292,7 @@ pub fn main() -> i32 {
                 reveal_contacts,
                 base_url,
                 force,
+                commit: None,
             };
             build(global, &opts)
         }

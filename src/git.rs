@@ -25,8 +25,8 @@ use crate::source::{FileId, SourceFile, Span};
 mod cache;
 mod revision;
 pub use revision::{
-    EntryKind, Revision, TreeEntry, blobs, data_commit, holds_data_folder, last_commit_before,
-    prefix, resolve, spec_date, tree,
+    EntryKind, Revision, TreeEntry, blobs, data_commit, head, holds_data_folder,
+    last_commit_before, prefix, resolve, spec_date, tree, uncommitted,
 };
 
 /// One commit of the data folder's history.

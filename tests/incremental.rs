@@ -21,6 +21,15 @@ struct Fixture {
 
 impl Fixture {
     fn new() -> Fixture {
+        Fixture::with(false)
+    }
+
+    /// The copy committed to a new git repository first.
+    fn in_git() -> Fixture {
+        Fixture::with(true)
+    }
+
+    fn with(git: bool) -> Fixture {
         let tmp = tempfile::tempdir().unwrap();
         let data = tmp.path().join("data");
         common::copy_dir(&common::sample(), &data);
@@ -30,6 +39,10 @@ impl Fixture {
         let assert = "[[assert]]\nkpi = \"revenue\"\nequals = 2250000\ntolerance = 0\n";
         assert!(text.contains(assert));
         std::fs::write(&month, text.replace(assert, "")).unwrap();
+        if git {
+            common::git::git(tmp.path(), &["init", "-q"], None);
+            common::git::commit_all(tmp.path(), "sample", "2023-11-03T18:00:00+08:00");
+        }
         let serve_dir = tmp.path().join("serve");
         std::fs::create_dir(&serve_dir).unwrap();
         let settings = Settings {
@@ -96,6 +109,7 @@ impl Fixture {
             reveal_contacts: false,
             base_url: None,
             force: false,
+            commit: None,
         };
         site::build(&book, &self.data, &opts).unwrap();
         same_tree(&root, &out);
@@ -264,4 +278,47 @@ fn configuration_changes_rebuild_everything() {
         "amount = 530000\n",
     );
     f.step(&[deal], true);
+}
+
+#[test]
+fn the_footer_follows_the_working_tree() {
+    let mut f = Fixture::in_git();
+    // The first save: every page's footer now says "uncommitted changes".
+    let deal = f.edit(
+        "deals/a-tech-2023.toml",
+        "amount = 500000\n",
+        "amount = 510000\n",
+    );
+    f.step(std::slice::from_ref(&deal), false);
+    // A second one changes no footer: an update.
+    let customer = f.edit(
+        "customers/a-tech.md",
+        "name = \"A科技有限公司\"",
+        "name = \"A科技股份有限公司\"",
+    );
+    f.step(std::slice::from_ref(&customer), true);
+    // Both back as committed: the footer is clean again, everywhere.
+    f.edit(
+        "deals/a-tech-2023.toml",
+        "amount = 510000\n",
+        "amount = 500000\n",
+    );
+    f.edit(
+        "customers/a-tech.md",
+        "name = \"A科技股份有限公司\"",
+        "name = \"A科技有限公司\"",
+    );
+    f.step(&[deal.clone(), customer], false);
+    // A commit moves HEAD: the footer names it.
+    let deal = f.edit(
+        "deals/a-tech-2023.toml",
+        "amount = 500000\n",
+        "amount = 520000\n",
+    );
+    common::git::commit_all(
+        f.data.parent().unwrap(),
+        "amount",
+        "2023-11-04T09:00:00+08:00",
+    );
+    f.step(&[deal], false);
 }

@@ -200,10 +200,41 @@ pub fn data_commit(dir: &Path, at: Option<&Revision>) -> Option<(Revision, bool)
     if let Some(rev) = at {
         return Some((rev.clone(), false));
     }
+    let head = head(dir)?;
+    let changed = uncommitted(dir, &[])?;
+    Some((head, !changed.is_empty()))
+}
+
+/// HEAD's commit, as the footer names it; `None` outside git or before the
+/// first commit.
+pub fn head(dir: &Path) -> Option<Revision> {
     let head = run(dir, &["log", "-1", FORMAT, "HEAD", "--"]).ok()?;
-    let head = parse_revision(&head)?;
-    let status = run(dir, &["status", "--porcelain", "--", "."]).ok()?;
-    Some((head, !status.trim().is_empty()))
+    parse_revision(&head)
+}
+
+/// The files of the data folder that differ from HEAD (changed, removed or
+/// untracked and not ignored: `git status`), as paths relative to the
+/// repository top; only among `paths` (relative to the data folder) when
+/// given, which is fast in a large tree. `None` outside git.
+pub fn uncommitted(dir: &Path, paths: &[&str]) -> Option<std::collections::BTreeSet<String>> {
+    let mut args = vec!["--literal-pathspecs", "status", "--porcelain", "-z", "--"];
+    if paths.is_empty() {
+        args.push(".");
+    } else {
+        args.extend(paths);
+    }
+    let out = run(dir, &args).ok()?;
+    // `XY path\0`, a rename or copy followed by its source path `\0`.
+    let mut set = std::collections::BTreeSet::new();
+    let mut entries = out.split('\0').filter(|e| !e.is_empty());
+    while let Some(e) = entries.next() {
+        let (status, path) = e.split_at(e.len().min(3));
+        set.insert(path.to_string());
+        if status.starts_with('R') || status.starts_with('C') {
+            set.extend(entries.next().map(String::from));
+        }
+    }
+    Some(set)
 }
 
 /// What a tree entry is.

@@ -107,13 +107,73 @@ struct Live {
     pending: Patch,
     /// The pages are updated, the data page's export files not yet.
     exports_due: bool,
+    /// The files changed since the site was built (for the footer).
+    changed: Vec<PathBuf>,
+    /// HEAD when the book was loaded.
+    head: Option<Revision>,
+}
+
+/// The footer's data commit, followed from the saved files: HEAD is asked
+/// on each build (one `git log -1`), but `git status` only about the files
+/// saved (a whole `git status` takes most of a second in a large tree).
+#[derive(Debug, Clone, PartialEq)]
+struct Footer {
+    head: Option<Revision>,
+    /// The data folder's files that differ from HEAD (repository paths).
+    changed: BTreeSet<String>,
+}
+
+impl Footer {
+    fn read(dir: &Path) -> Footer {
+        let head = crate::git::head(dir);
+        let changed = match head {
+            Some(_) => crate::git::uncommitted(dir, &[]).unwrap_or_default(),
+            None => BTreeSet::new(),
+        };
+        Footer { head, changed }
+    }
+
+    /// After `paths` (absolute) changed, HEAD being `head`: `None` when HEAD
+    /// moved (read afresh).
+    fn after(&self, dir: &Path, head: &Option<Revision>, paths: &[PathBuf]) -> Option<Footer> {
+        if *head != self.head {
+            return None;
+        }
+        let head = head.clone();
+        let Some(_) = &head else {
+            return Some(self.clone());
+        };
+        let canonical = dir.canonicalize().ok()?;
+        let rels: Vec<String> = paths
+            .iter()
+            .map(|p| {
+                let rel = p.strip_prefix(dir).or_else(|_| p.strip_prefix(&canonical));
+                rel.map(|r| r.to_string_lossy().replace('\\', "/"))
+            })
+            .collect::<Result<_, _>>()
+            .ok()?;
+        let rels: Vec<&str> = rels.iter().map(String::as_str).collect();
+        let now = crate::git::uncommitted(dir, &rels)?;
+        // Repository paths of the saved files: their entries are replaced.
+        let prefix = crate::git::prefix(dir).ok()?;
+        let mut changed = self.changed.clone();
+        for r in &rels {
+            changed.remove(&format!("{prefix}{r}"));
+        }
+        changed.extend(now);
+        Some(Footer { head, changed })
+    }
+
+    fn line(&self) -> Option<(Revision, bool)> {
+        Some((self.head.clone()?, !self.changed.is_empty()))
+    }
 }
 
 struct Rendered {
     out: PathBuf,
     files: HashSet<String>,
     /// The footer's commit line: when it changes, every page does.
-    commit: Option<(Revision, bool)>,
+    footer: Footer,
     /// The month-start forecasts (git) and the months they are for.
     committed: Option<Committed>,
     months: Vec<YearMonth>,
@@ -137,10 +197,15 @@ impl Builder {
     pub fn build(&mut self, changed: Option<&[PathBuf]>) -> Outcome {
         let start = Instant::now();
         let s = &self.settings;
-        let mut live = match (changed, self.live.take()) {
+        // A commit (or checkout) since loading: the history the book read is
+        // stale (entry lags, last changes), so load afresh.
+        let head = crate::git::head(&s.data);
+        let live = self.live.take().filter(|live| live.head == head);
+        let mut live = match (changed, live) {
             (Some(paths), Some(mut live)) => match live.book.update(paths) {
                 Some(patch) => {
                     live.pending.absorb(patch);
+                    live.changed.extend(paths.iter().cloned());
                     live
                 }
                 None => match fresh(s) {
@@ -162,18 +227,34 @@ impl Builder {
             return Outcome::Failed(failure);
         }
         let clock = Instant::now();
-        let commit = crate::git::data_commit(&s.data, None);
+        let footer = live
+            .site
+            .as_ref()
+            .and_then(|site| site.footer.after(&s.data, &head, &live.changed))
+            .unwrap_or_else(|| Footer::read(&s.data));
         live.book.timings.push(("commit", clock.elapsed()));
         let outcome = match live.site.take() {
-            Some(site) if site.commit == commit => self.update(&mut live, site, start),
-            _ => self.full(&mut live, commit, start),
+            Some(site) if site.footer.line() == footer.line() => {
+                self.update(&mut live, site, footer, start)
+            }
+            _ => self.full(&mut live, footer, start),
         };
+        if matches!(outcome, Outcome::Built { .. }) {
+            live.changed.clear();
+        }
         self.live = Some(live);
         outcome
     }
 
     /// Rebuilds the pages the pending changes affect, in place.
-    fn update(&mut self, live: &mut Live, mut site: Rendered, start: Instant) -> Outcome {
+    fn update(
+        &mut self,
+        live: &mut Live,
+        mut site: Rendered,
+        footer: Footer,
+        start: Instant,
+    ) -> Outcome {
+        site.footer = footer;
         let s = &self.settings;
         let affected = crate::site::Affected::new(&live.book, &live.pending, &site.lead_months);
         // Same commit (else this is a full build); the reported months may differ.
@@ -181,7 +262,7 @@ impl Builder {
             site.months = live.book.metrics.months.clone();
             site.committed = site::committed_forecasts(&live.book, &s.data, &site.months);
         }
-        let opts = options(&self.settings, &site.out);
+        let opts = options(&self.settings, &site.out, Some(&site.footer));
         let written = match site::update(
             &live.book,
             &s.data,
@@ -226,12 +307,7 @@ impl Builder {
     }
 
     /// Writes the whole site into a new folder.
-    fn full(
-        &mut self,
-        live: &mut Live,
-        commit: Option<(Revision, bool)>,
-        start: Instant,
-    ) -> Outcome {
+    fn full(&mut self, live: &mut Live, footer: Footer, start: Instant) -> Outcome {
         self.count += 1;
         let out = self.dir.join(format!("build-{}", self.count));
         let data = &self.settings.data;
@@ -241,7 +317,7 @@ impl Builder {
         let written = match site::build_with(
             &live.book,
             data,
-            &options(&self.settings, &out),
+            &options(&self.settings, &out, Some(&footer)),
             committed.as_ref(),
             Some(&memo),
         ) {
@@ -264,7 +340,7 @@ impl Builder {
         live.site = Some(Rendered {
             out,
             files: written.iter().cloned().collect(),
-            commit,
+            footer,
             committed,
             months,
             lead_months: crate::site::lead_months(&live.book),
@@ -294,7 +370,7 @@ impl Builder {
         let Some(site) = live.site.as_mut() else {
             return Ok(false);
         };
-        let opts = options(&self.settings, &site.out);
+        let opts = options(&self.settings, &site.out, None);
         match site::write_exports(&live.book, &opts) {
             Ok(files) => {
                 site.files.extend(files);
@@ -305,8 +381,9 @@ impl Builder {
     }
 }
 
-fn options(s: &Settings, out: &Path) -> site::Options {
+fn options(s: &Settings, out: &Path, footer: Option<&Footer>) -> site::Options {
     site::Options {
+        commit: footer.map(Footer::line),
         out: out.to_path_buf(),
         theme: s.theme.clone(),
         audience: s.audience,
@@ -326,6 +403,7 @@ fn site_timings(book: &Book, start: Instant) -> Vec<(&'static str, Duration)> {
 
 /// Loads the data afresh.
 fn fresh(s: &Settings) -> Result<Live, Failure> {
+    let head = crate::git::head(&s.data);
     let book = Book::load(&s.data, s.as_of).map_err(|e| Failure {
         summary: format!("cannot read {}", s.data.display()),
         problems: vec![Problem::message(format!(
@@ -338,6 +416,8 @@ fn fresh(s: &Settings) -> Result<Live, Failure> {
         site: None,
         pending: Patch::default(),
         exports_due: false,
+        changed: Vec::new(),
+        head,
     })
 }
 

@@ -42,6 +42,9 @@ pub struct Options {
     /// Absolute base URL (ending in `/`); `None` = relative links (works from file://).
     pub base_url: Option<String>,
     pub force: bool,
+    /// The footer's data commit when the caller knows it (`serve` follows it
+    /// from the saved files); `None`: asked from git.
+    pub commit: Option<Option<(crate::git::Revision, bool)>>,
 }
 
 #[derive(Debug)]

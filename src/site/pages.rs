@@ -152,7 +152,7 @@ pub fn set_global_context(book: &Book, opts: &Options, theme: &mut Theme) {
     global.insert("as_of", &book.metrics.as_of.date.to_string());
     global.insert("shared", &(opts.audience == Audience::Shared));
     global.insert("has_feed", &true);
-    global.insert("commit", &data_commit(book, &theme.strings));
+    global.insert("commit", &data_commit(book, opts, &theme.strings));
 }
 
 /// The footer's data commit: short oid, committer date in the team's zone and,
@@ -167,12 +167,19 @@ struct DataCommit {
     uncommitted: Option<String>,
 }
 
-fn data_commit(book: &Book, strings: &BTreeMap<String, String>) -> Option<DataCommit> {
+fn data_commit(
+    book: &Book,
+    opts: &Options,
+    strings: &BTreeMap<String, String>,
+) -> Option<DataCommit> {
     let at = match &book.snapshot {
         crate::book::Snapshot::WorkTree => None,
         crate::book::Snapshot::Revision(rev) => Some(rev),
     };
-    let (rev, dirty) = crate::git::data_commit(&book.dir, at)?;
+    let (rev, dirty) = match &opts.commit {
+        Some(known) => known.clone()?,
+        None => crate::git::data_commit(&book.dir, at)?,
+    };
     let s = |key: &str, fallback: &str| strings.get(key).cloned().unwrap_or(fallback.into());
     Some(DataCommit {
         label: s("data_commit", "Data commit"),
