@@ -93,9 +93,9 @@ for s in "${SCALES[@]}"; do
 
     # serve: from saving one deal file to the updated pages on disk (bench/serve.sh).
     bench/serve.sh "$data" "$RUNS" >"$TMP/$s-serve.out" 2>&1 || { cat "$TMP/$s-serve.out" >&2; exit 1; }
-    serve_ms=$(grep -oE 'reload sent [0-9]+ ms' "$TMP/$s-serve.out" | awk '{print $3}' | median)
-    update_ms=$(grep -oE '^updated [0-9]+ files in [0-9]+ ms' "$TMP/$s-serve.out" | awk '{print $5}' | median)
-    pages=$(grep -oE '^updated [0-9]+ files' "$TMP/$s-serve.out" | awk '{print $2}' | median)
+    serve_ms=$(grep -oE 'reload sent [0-9]+ ms' "$TMP/$s-serve.out" | awk '{print $3}' | tail -n +2 | median)
+    update_ms=$(grep -oE '^updated [0-9]+ files in [0-9]+ ms' "$TMP/$s-serve.out" | awk '{print $5}' | tail -n +2 | median)
+    pages=$(grep -oE '^updated [0-9]+ files' "$TMP/$s-serve.out" | awk '{print $2}' | tail -n +2 | median)
     rows_serve+="| $s | $serve_ms | $update_ms | $pages |"$'\n'
 
     for c in check export build; do
