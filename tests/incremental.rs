@@ -17,19 +17,20 @@ struct Fixture {
     builder: Builder,
     /// Files in a full build of the sample.
     full_files: usize,
+    audience: Audience,
 }
 
 impl Fixture {
     fn new() -> Fixture {
-        Fixture::with(false)
+        Fixture::with(false, Audience::Team)
     }
 
     /// The copy committed to a new git repository first.
     fn in_git() -> Fixture {
-        Fixture::with(true)
+        Fixture::with(true, Audience::Team)
     }
 
-    fn with(git: bool) -> Fixture {
+    fn with(git: bool, audience: Audience) -> Fixture {
         let tmp = tempfile::tempdir().unwrap();
         let data = tmp.path().join("data");
         common::copy_dir(&common::sample(), &data);
@@ -50,7 +51,7 @@ impl Fixture {
             as_of: None,
             strict: false,
             theme: None,
-            audience: Audience::Team,
+            audience,
             reveal_contacts: false,
         };
         let mut builder = Builder::new(settings, &serve_dir);
@@ -63,6 +64,7 @@ impl Fixture {
             _tmp: tmp,
             builder,
             full_files,
+            audience,
         }
     }
 
@@ -105,7 +107,7 @@ impl Fixture {
         let opts = site::Options {
             out: out.clone(),
             theme: None,
-            audience: Audience::Team,
+            audience: self.audience,
             reveal_contacts: false,
             base_url: None,
             force: false,
@@ -321,4 +323,16 @@ fn the_footer_follows_the_working_tree() {
         "2023-11-04T09:00:00+08:00",
     );
     f.step(&[deal], false);
+}
+
+#[test]
+fn the_shared_site_is_rebuilt_whole() {
+    // Its neutral customer names follow the order of all shared cases.
+    let mut f = Fixture::with(false, Audience::Shared);
+    let case = f.edit(
+        "cases/a-tech-win.md",
+        "\"竞品应对\"]",
+        "\"竞品应对\", \"复购\"]",
+    );
+    f.step(&[case], false);
 }

@@ -233,8 +233,11 @@ impl Builder {
             .and_then(|site| site.footer.after(&s.data, &head, &live.changed))
             .unwrap_or_else(|| Footer::read(&s.data));
         live.book.timings.push(("commit", clock.elapsed()));
+        // The shared audience's neutral names (客户 A, B, …) follow the order of
+        // all shared cases: one change can rename them on every page.
+        let team = s.audience == Audience::Team;
         let outcome = match live.site.take() {
-            Some(site) if site.footer.line() == footer.line() => {
+            Some(site) if team && site.footer.line() == footer.line() => {
                 self.update(&mut live, site, footer, start)
             }
             _ => self.full(&mut live, footer, start),
