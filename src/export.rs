@@ -538,37 +538,44 @@ pub fn write(
     reveal_contacts: bool,
 ) -> std::io::Result<Vec<String>> {
     std::fs::create_dir_all(dir)?;
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    if matches!(format, ExportFormat::All | ExportFormat::Json) {
-        let kpis = serde_json::to_string_pretty(&kpis_json(repo, metrics))?;
-        files.push(("kpis.json".into(), kpis.into_bytes()));
-        let deals = serde_json::to_string_pretty(&deals_json(repo, metrics))?;
-        files.push(("deals.json".into(), deals.into_bytes()));
-    }
-    if matches!(format, ExportFormat::All | ExportFormat::Csv) {
-        for t in tables(repo, index, metrics, reveal_contacts) {
-            files.push((format!("{}.csv", t.name), csv_bytes(&t)?));
+    // Each file goes to its temporary name as soon as it is made, so that only
+    // one is held in memory (at scale they are tens of MB each).
+    let mut names: Vec<String> = Vec::new();
+    let mut stage = |name: String, bytes: std::io::Result<Vec<u8>>| -> std::io::Result<()> {
+        let written = bytes.and_then(|b| std::fs::write(temp_name(&dir.join(&name)), b));
+        names.push(name);
+        written
+    };
+    let staged = (|| -> std::io::Result<()> {
+        if matches!(format, ExportFormat::All | ExportFormat::Json) {
+            let kpis = serde_json::to_string_pretty(&kpis_json(repo, metrics));
+            stage("kpis.json".into(), Ok(kpis?.into_bytes()))?;
+            let deals = serde_json::to_string_pretty(&deals_json(repo, metrics));
+            stage("deals.json".into(), Ok(deals?.into_bytes()))?;
         }
-    }
-    if format == ExportFormat::Xlsx {
-        let bytes = xlsx_bytes(&tables(repo, index, metrics, reveal_contacts))
-            .map_err(std::io::Error::other)?;
-        files.push(("salesbook.xlsx".into(), bytes));
-    }
-    for (name, bytes) in &files {
-        let path = dir.join(name);
-        if let Err(e) = std::fs::write(temp_name(&path), bytes) {
-            for (name, _) in &files {
-                let _ = std::fs::remove_file(temp_name(&dir.join(name)));
+        if matches!(format, ExportFormat::All | ExportFormat::Csv) {
+            for t in tables(repo, index, metrics, reveal_contacts) {
+                stage(format!("{}.csv", t.name), csv_bytes(&t))?;
             }
-            return Err(e);
         }
+        if format == ExportFormat::Xlsx {
+            let bytes = xlsx_bytes(&tables(repo, index, metrics, reveal_contacts))
+                .map_err(std::io::Error::other);
+            stage("salesbook.xlsx".into(), bytes)?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = staged {
+        for name in &names {
+            let _ = std::fs::remove_file(temp_name(&dir.join(name)));
+        }
+        return Err(e);
     }
-    for (name, _) in &files {
+    for name in &names {
         let path = dir.join(name);
         std::fs::rename(temp_name(&path), &path)?;
     }
-    Ok(files.into_iter().map(|(name, _)| name).collect())
+    Ok(names)
 }
 
 /// CSV with a UTF-8 BOM, so spreadsheet programs read the Chinese headers right.
