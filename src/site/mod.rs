@@ -100,6 +100,18 @@ pub fn encode(seg: &str) -> String {
     s
 }
 
+/// The theme, compiled, with the values every page shares.
+fn site_theme(book: &Book, data_dir: &Path, opts: &Options) -> Result<theme::Theme, BuildError> {
+    let mut theme = theme::load(
+        data_dir,
+        opts.theme.as_deref(),
+        book.repo.config().team.language,
+    )
+    .map_err(BuildError::Theme)?;
+    pages::set_global_context(book, opts, &mut theme);
+    Ok(theme)
+}
+
 /// Builds the site; returns the files written (relative to the site).
 pub fn build(book: &Book, data_dir: &Path, opts: &Options) -> Result<Vec<String>, BuildError> {
     let committed = committed_forecasts(book, data_dir, &book.metrics.months);
@@ -133,13 +145,7 @@ pub fn build_with(
             return Err(BuildError::NotASite(out.clone()));
         }
     }
-    let mut theme = theme::load(
-        data_dir,
-        opts.theme.as_deref(),
-        book.repo.config().team.language,
-    )
-    .map_err(BuildError::Theme)?;
-    pages::set_global_context(book, opts, &mut theme);
+    let theme = site_theme(book, data_dir, opts)?;
 
     let (tmp, old) = output::temp_names(out);
     std::fs::create_dir(&tmp).map_err(|e| io_err("cannot create", &tmp, e))?;
@@ -170,13 +176,7 @@ pub fn update(
     committed: Option<&Committed>,
     memo: &PageMemo,
 ) -> Result<Written, BuildError> {
-    let mut theme = theme::load(
-        data_dir,
-        opts.theme.as_deref(),
-        book.repo.config().team.language,
-    )
-    .map_err(BuildError::Theme)?;
-    pages::set_global_context(book, opts, &mut theme);
+    let theme = site_theme(book, data_dir, opts)?;
     pages::write_all(
         book,
         committed,
