@@ -124,8 +124,8 @@ struct Footer {
 }
 
 impl Footer {
-    fn read(dir: &Path) -> Footer {
-        let head = crate::git::head(dir);
+    /// The whole data folder's state, HEAD being `head`.
+    fn read(dir: &Path, head: Option<Revision>) -> Footer {
         let changed = match head {
             Some(_) => crate::git::uncommitted(dir, &[]).unwrap_or_default(),
             None => BTreeSet::new(),
@@ -208,12 +208,12 @@ impl Builder {
                     live.changed.extend(paths.iter().cloned());
                     live
                 }
-                None => match fresh(s) {
+                None => match fresh(s, head.clone()) {
                     Ok(l) => l,
                     Err(f) => return Outcome::Failed(f),
                 },
             },
-            _ => match fresh(s) {
+            _ => match fresh(s, head.clone()) {
                 Ok(l) => l,
                 Err(f) => return Outcome::Failed(f),
             },
@@ -231,7 +231,7 @@ impl Builder {
             .site
             .as_ref()
             .and_then(|site| site.footer.after(&s.data, &head, &live.changed))
-            .unwrap_or_else(|| Footer::read(&s.data));
+            .unwrap_or_else(|| Footer::read(&s.data, head.clone()));
         live.book.timings.push(("commit", clock.elapsed()));
         // The shared audience's neutral names (客户 A, B, …) follow the order of
         // all shared cases: one change can rename them on every page.
@@ -404,9 +404,8 @@ fn site_timings(book: &Book, start: Instant) -> Vec<(&'static str, Duration)> {
     t
 }
 
-/// Loads the data afresh.
-fn fresh(s: &Settings) -> Result<Live, Failure> {
-    let head = crate::git::head(&s.data);
+/// Loads the data afresh; `head` is HEAD now (read once per build).
+fn fresh(s: &Settings, head: Option<Revision>) -> Result<Live, Failure> {
     let book = Book::load(&s.data, s.as_of).map_err(|e| Failure {
         summary: format!("cannot read {}", s.data.display()),
         problems: vec![Problem::message(format!(
