@@ -1,14 +1,19 @@
 //! Anonymisation for `--audience shared` (SPEC §6): customer and person names
 //! become neutral labels, contact data is removed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::model::{Language, Repo};
 use crate::personal::find_personal_data;
 
 pub struct Anon {
-    /// (name, label), longest name first.
-    replacements: Vec<(String, String)>,
+    /// Every known name, matched leftmost-longest: at each position the longest
+    /// name wins, and a label is never matched again.
+    names: AhoCorasick,
+    /// The label of `names`' pattern i.
+    labels: Vec<String>,
     /// Customer id → label.
     customers: HashMap<String, String>,
 }
@@ -79,11 +84,15 @@ impl Anon {
             add_company(&c.name, &l, &mut replacements);
             customers.insert(c.meta.id.clone(), l);
         }
+        // A lead's company gets its own label unless some name already has it.
+        let mut known: HashSet<String> = replacements.iter().map(|(n, _)| n.clone()).collect();
         for lead in &repo.leads {
-            if !replacements.iter().any(|(name, _)| *name == lead.company) {
+            if !known.contains(&lead.company) {
                 let l = label(&lead.industry, n);
                 n += 1;
+                let before = replacements.len();
                 add_company(&lead.company, &l, &mut replacements);
+                known.extend(replacements[before..].iter().map(|(n, _)| n.clone()));
             }
         }
         let (contact, rep) = match lang {
@@ -106,10 +115,21 @@ impl Anon {
         for o in &repo.config().owners {
             person(&o.name, rep);
         }
-        replacements.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
-        replacements.dedup_by(|a, b| a.0 == b.0);
+        Anon::with(replacements, customers)
+    }
+
+    /// `replacements`: (name, label); the first label given to a name is the one it keeps.
+    fn with(mut replacements: Vec<(String, String)>, customers: HashMap<String, String>) -> Anon {
+        let mut seen = HashSet::new();
+        replacements.retain(|(name, _)| !name.is_empty() && seen.insert(name.clone()));
+        let (names, labels): (Vec<String>, Vec<String>) = replacements.into_iter().unzip();
+        let names = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&names)
+            .expect("names are far below the automaton's size limit");
         Anon {
-            replacements,
+            names,
+            labels,
             customers,
         }
     }
@@ -131,28 +151,82 @@ impl Anon {
             last = r.end;
         }
         out.push_str(&s[last..]);
-        // One pass, longest name first at each position, so labels are never re-replaced.
         let mut res = String::with_capacity(out.len());
-        let mut i = 0;
-        'outer: while i < out.len() {
-            for (name, label) in &self.replacements {
-                if out[i..].starts_with(name.as_str()) {
-                    res.push_str(label);
-                    i += name.len();
-                    continue 'outer;
-                }
-            }
-            let ch = out[i..].chars().next().unwrap_or(' ');
-            res.push(ch);
-            i += ch.len_utf8();
-        }
+        self.names.replace_all_with(&out, &mut res, |m, _, dst| {
+            dst.push_str(&self.labels[m.pattern().as_usize()]);
+            true
+        });
         res
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::letter;
+    use super::{Anon, letter};
+    use proptest::prelude::*;
+
+    /// The rule spelled out: at each character, the longest name that starts there
+    /// is replaced and the scan goes on after it.
+    fn naive(reps: &[(String, String)], s: &str) -> String {
+        let mut sorted: Vec<&(String, String)> = Vec::new();
+        for r in reps {
+            if !r.0.is_empty() && !sorted.iter().any(|k| k.0 == r.0) {
+                sorted.push(r);
+            }
+        }
+        sorted.sort_by_key(|r| std::cmp::Reverse(r.0.len()));
+        let (mut out, mut i) = (String::new(), 0);
+        'outer: while i < s.len() {
+            for (name, label) in &sorted {
+                if s[i..].starts_with(name.as_str()) {
+                    out.push_str(label);
+                    i += name.len();
+                    continue 'outer;
+                }
+            }
+            let ch = s[i..].chars().next().unwrap();
+            out.push(ch);
+            i += ch.len_utf8();
+        }
+        out
+    }
+
+    fn reps(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(n, l)| (n.to_string(), l.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn longest_name_wins_and_labels_stay() {
+        let r = reps(&[
+            ("华东", "X"),
+            ("华东精工有限公司", "制造客户A"),
+            ("华东精工", "制造客户A"),
+            ("张伟", "客户联系人"),
+            ("客户", "never"),
+            ("华东", "second label ignored"),
+        ]);
+        let anon = Anon::with(r, Default::default());
+        assert_eq!(
+            anon.text("华东精工有限公司的张伟和华东精工、华东的客户 张伟 13812345678"),
+            "制造客户A的客户联系人和制造客户A、X的never 客户联系人 ***"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn automaton_matches_the_rule(
+            names in prop::collection::vec("[ab华东]{0,4}", 1..8),
+            text in "[ab华东 ]{0,40}",
+        ) {
+            let r: Vec<(String, String)> =
+                names.iter().enumerate().map(|(i, n)| (n.clone(), format!("<{i}>"))).collect();
+            let anon = Anon::with(r.clone(), Default::default());
+            prop_assert_eq!(anon.text(&text), naive(&r, &text));
+        }
+    }
 
     #[test]
     fn letters() {
