@@ -623,10 +623,14 @@ fn build(global: &Global, opts: &crate::site::Options) -> i32 {
     let start = std::time::Instant::now();
     match crate::site::build(&book, &global.data, opts) {
         Ok(written) => {
-            let files = written.len();
+            let files = written.files.len();
             if global.timings {
                 let ms = start.elapsed().as_secs_f64() * 1000.0;
                 eprintln!("timing: site     {ms:>8.2} ms");
+                for (part, files, took) in &written.sections {
+                    let ms = took.as_secs_f64() * 1000.0;
+                    eprintln!("timing:   {part:<10} {ms:>8.2} ms  {files:>6} files");
+                }
             }
             if !global.quiet {
                 eprintln!(

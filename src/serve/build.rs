@@ -342,7 +342,7 @@ impl Builder {
         }
         live.site = Some(Rendered {
             out,
-            files: written.iter().cloned().collect(),
+            files: written.files.iter().cloned().collect(),
             footer,
             committed,
             months,
@@ -353,7 +353,7 @@ impl Builder {
         live.exports_due = false;
         Outcome::Built {
             root,
-            files: written.len(),
+            files: written.files.len(),
             took: start.elapsed(),
             incremental: false,
             timings: site_timings(&live.book, start),

@@ -112,8 +112,8 @@ fn site_theme(book: &Book, data_dir: &Path, opts: &Options) -> Result<theme::The
     Ok(theme)
 }
 
-/// Builds the site; returns the files written (relative to the site).
-pub fn build(book: &Book, data_dir: &Path, opts: &Options) -> Result<Vec<String>, BuildError> {
+/// Builds the site; returns the files written (relative to the site) and what each part took.
+pub fn build(book: &Book, data_dir: &Path, opts: &Options) -> Result<Written, BuildError> {
     let committed = committed_forecasts(book, data_dir, &book.metrics.months);
     build_with(book, data_dir, opts, committed.as_ref(), None)
 }
@@ -126,7 +126,7 @@ pub fn build_with(
     opts: &Options,
     committed: Option<&Committed>,
     memo: Option<&PageMemo>,
-) -> Result<Vec<String>, BuildError> {
+) -> Result<Written, BuildError> {
     let out = &opts.out;
     output::guard(out, data_dir).map_err(BuildError::Refused)?;
     // Held until the swap is done; every `.<out>.*` folder beside it is then stale.
@@ -150,7 +150,7 @@ pub fn build_with(
     let (tmp, old) = output::temp_names(out);
     std::fs::create_dir(&tmp).map_err(|e| io_err("cannot create", &tmp, e))?;
     let written = match pages::write_all(book, committed, &theme, opts, &tmp, None, memo) {
-        Ok(w) => w.files,
+        Ok(w) => w,
         Err(e) => {
             let _ = std::fs::remove_dir_all(&tmp);
             return Err(e);

@@ -560,6 +560,8 @@ pub struct Written {
     pub files: Vec<String>,
     /// Of those, pages left as they were (their content hashed the same).
     pub unchanged: usize,
+    /// Each part of the site in build order: its name, the files it wrote, the time it took.
+    pub sections: Vec<(&'static str, usize, std::time::Duration)>,
 }
 
 /// Each page's content hash as last written, kept by `serve` between builds.
@@ -656,28 +658,40 @@ pub fn write_all(
             .cmp(&a.date.value)
             .then(a.meta.id.cmp(&b.meta.id))
     });
+    let mut sections = Vec::new();
+    let mut section = |name: &'static str, run: &dyn Fn(&Site) -> Result<(), BuildError>| {
+        let (files, clock) = (site.files_written(), std::time::Instant::now());
+        run(&site)?;
+        sections.push((name, site.files_written() - files, clock.elapsed()));
+        Ok::<(), BuildError>(())
+    };
     if only.is_none_or(Affected::case_library) {
-        site.case_pages(&cases)?;
+        section("cases", &|s| s.case_pages(&cases))?;
     }
-    site.not_found()?;
+    section("404", &|s| s.not_found())?;
     if opts.audience == Audience::Team {
-        site.dashboard()?;
-        site.months()?;
-        site.stages()?;
-        site.leads()?;
-        site.customers()?;
-        site.deals()?;
-        site.owners()?;
-        site.quality()?;
-        site.data()?;
+        section("dashboard", &|s| s.dashboard())?;
+        section("months", &|s| s.months())?;
+        section("stages", &|s| s.stages())?;
+        section("leads", &|s| s.leads())?;
+        section("customers", &|s| s.customers())?;
+        section("deals", &|s| s.deals())?;
+        section("owners", &|s| s.owners())?;
+        section("quality", &|s| s.quality())?;
+        section("data", &|s| s.data())?;
     }
     Ok(Written {
         files: site.written.into_inner().unwrap_or_default(),
         unchanged: site.unchanged.into_inner(),
+        sections,
     })
 }
 
 impl Site<'_> {
+    fn files_written(&self) -> usize {
+        self.written.lock().map_or(0, |w| w.len())
+    }
+
     fn not_found(&self) -> Result<(), BuildError> {
         self.page(
             "404.html",
@@ -2090,11 +2104,9 @@ impl Site<'_> {
             CaseResult::Success => "success",
             CaseResult::Failure => "failure",
         };
-        let mut tags: BTreeMap<String, Vec<Vec<Cell>>> = BTreeMap::new();
-        let mut rows = Vec::new();
-        let mut entries = Vec::new();
-        let mut search = Vec::new();
-        for c in cases {
+        // Each case's page, list row, search entry and feed entry, in parallel;
+        // collected in the library's order.
+        let one = |c: &&Case| -> Result<_, BuildError> {
             let title = self.text(&c.title);
             let href = format!("@/cases/{}/index.html", encode(&c.meta.id));
             let stage = c
@@ -2118,12 +2130,6 @@ impl Site<'_> {
                     .collect::<Vec<_>>()
                     .join("、")),
             ];
-            for t in &c.tags {
-                if safe_id(t) {
-                    tags.entry(t.clone()).or_default().push(row.clone());
-                }
-            }
-            rows.push(row);
             let mut info = vec![
                 (self.s("date"), txt(c.date.value.to_string())),
                 (self.s("result"), txt(self.s(result(c.result)))),
@@ -2174,7 +2180,7 @@ impl Site<'_> {
             } else {
                 self.markdown(&c.body)
             };
-            search.push(SearchEntry {
+            let search = SearchEntry {
                 id: encode(&c.meta.id),
                 result: result(c.result),
                 stage: c.stage.as_ref().map_or(String::new(), |s| s.value.clone()),
@@ -2182,11 +2188,11 @@ impl Site<'_> {
                 text: self.search_text(c, &title, &industry, &stage, &body),
                 industry,
                 stage_label: stage,
-            });
+            };
             if !body.is_empty() {
                 secs.push(md("", body));
             }
-            entries.push(serde_json::json!({
+            let entry = serde_json::json!({
                 "title": xml_chars(&title),
                 "id": format!("urn:salesbook:case:{}", c.meta.id),
                 "link": match &self.opts.base_url {
@@ -2195,7 +2201,7 @@ impl Site<'_> {
                 },
                 "updated": format!("{}T00:00:00Z", c.date.value),
                 "summary": xml_chars(&c.lessons.iter().map(|l| self.text(l)).collect::<Vec<_>>().join("；")),
-            }));
+            });
             self.page(
                 &format!("cases/{}/index.html", c.meta.id),
                 "case.html",
@@ -2205,6 +2211,22 @@ impl Site<'_> {
                 secs,
                 vec![],
             )?;
+            Ok((row, search, entry))
+        };
+        let done = cases.par_iter().map(one).collect::<Result<Vec<_>, _>>()?;
+        let mut tags: BTreeMap<String, Vec<Vec<Cell>>> = BTreeMap::new();
+        let mut rows = Vec::with_capacity(done.len());
+        let mut search = Vec::with_capacity(done.len());
+        let mut entries = Vec::with_capacity(done.len());
+        for (c, (row, s, e)) in cases.iter().zip(done) {
+            for t in &c.tags {
+                if safe_id(t) {
+                    tags.entry(t.clone()).or_default().push(row.clone());
+                }
+            }
+            rows.push(row);
+            search.push(s);
+            entries.push(e);
         }
         let headers: Vec<String> = ["case_title", "date", "result", "industry", "stage", "tags"]
             .iter()
@@ -2215,17 +2237,17 @@ impl Site<'_> {
             .map(|(t, r)| link(format!("{} ({})", self.text(t), r.len()), tag_href(t)))
             .collect();
         tag_list.push(link(self.s("feed"), "@/cases/atom.xml"));
-        for (t, trows) in &tags {
+        tags.into_par_iter().try_for_each(|(t, trows)| {
             self.page(
                 &format!("cases/tags/{t}/index.html"),
                 "tag.html",
                 "nav_cases",
-                format!("{} · {}", self.s("tags"), self.text(t)),
+                format!("{} · {}", self.s("tags"), self.text(&t)),
                 vec![link(self.s("cases"), "@/cases/index.html")],
-                vec![table("", headers.clone(), trows.clone())],
+                vec![table("", headers.clone(), trows)],
                 vec![],
-            )?;
-        }
+            )
+        })?;
         let make = |s: &Self| {
             vec![
                 table("", headers.clone(), rows.clone()),
