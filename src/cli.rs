@@ -578,10 +578,11 @@ fn diff(global: &Global, from: Option<&str>, to: Option<&str>) -> i32 {
 }
 
 fn export(global: &Global, out: &std::path::Path, reveal_contacts: bool) -> i32 {
-    let book = match load_valid(global) {
+    let mut book = match load_valid(global) {
         Ok(b) => b,
         Err(code) => return code,
     };
+    book.release_texts();
     let format = match global.format {
         None => ExportFormat::All,
         Some(Format::Json) => ExportFormat::Json,
@@ -616,10 +617,11 @@ fn export(global: &Global, out: &std::path::Path, reveal_contacts: bool) -> i32 
 }
 
 fn build(global: &Global, opts: &crate::site::Options) -> i32 {
-    let book = match load_valid(global) {
+    let mut book = match load_valid(global) {
         Ok(b) => b,
         Err(code) => return code,
     };
+    book.release_texts();
     let start = std::time::Instant::now();
     match crate::site::build(&book, &global.data, opts) {
         Ok(written) => {

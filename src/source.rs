@@ -96,6 +96,15 @@ impl Sources {
         f.text.clear();
     }
 
+    /// Frees the text of every file but those `keep` names.
+    pub fn release_texts(&mut self, keep: impl Fn(FileId) -> bool) {
+        for (i, f) in self.files.iter_mut().enumerate() {
+            if !keep(FileId(i as u32)) {
+                f.text = String::new();
+            }
+        }
+    }
+
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }
