@@ -95,19 +95,26 @@ fn opt(x: Option<f64>) -> String {
 }
 
 /// Every exported table, in order.
-pub fn tables(repo: &Repo, index: &Index, metrics: &Metrics, reveal_contacts: bool) -> Vec<Table> {
+/// The export tables, each made when it is asked for: at scale one table's
+/// cells take a hundred MB or more, so they are written one at a time.
+pub fn tables<'a>(
+    repo: &'a Repo,
+    index: &'a Index,
+    metrics: &'a Metrics,
+    reveal_contacts: bool,
+) -> impl Iterator<Item = Table> + 'a {
     let zh = repo.config().team.language == Language::Zh;
-    let h = |zh_h: &[&str], en_h: &[&str]| -> Vec<String> {
+    let h = move |zh_h: &[&str], en_h: &[&str]| -> Vec<String> {
         if zh { zh_h } else { en_h }
             .iter()
             .map(|s| s.to_string())
             .collect()
     };
-    vec![
-        kpis_table(metrics),
-        deals_table(repo, metrics),
-        stages_table(repo, metrics),
-        table1(
+    (0..7).map(move |i| match i {
+        0 => kpis_table(metrics),
+        1 => deals_table(repo, metrics),
+        2 => stages_table(repo, metrics),
+        3 => table1(
             repo,
             reveal_contacts,
             h(
@@ -129,7 +136,7 @@ pub fn tables(repo: &Repo, index: &Index, metrics: &Metrics, reveal_contacts: bo
                 ],
             ),
         ),
-        table2(
+        4 => table2(
             repo,
             zh,
             h(
@@ -159,7 +166,7 @@ pub fn tables(repo: &Repo, index: &Index, metrics: &Metrics, reveal_contacts: bo
                 ],
             ),
         ),
-        table3(
+        5 => table3(
             repo,
             index,
             metrics,
@@ -184,8 +191,9 @@ pub fn tables(repo: &Repo, index: &Index, metrics: &Metrics, reveal_contacts: bo
                 ],
             ),
         ),
-        table4(repo, metrics),
-    ]
+        6 => table4(repo, metrics),
+        _ => unreachable!("7 tables"),
+    })
 }
 
 fn kpis_table(metrics: &Metrics) -> Table {
@@ -559,7 +567,7 @@ pub fn write(
             }
         }
         if format == ExportFormat::Xlsx {
-            let bytes = xlsx_bytes(&tables(repo, index, metrics, reveal_contacts))
+            let bytes = xlsx_bytes(tables(repo, index, metrics, reveal_contacts))
                 .map_err(std::io::Error::other);
             stage("salesbook.xlsx".into(), bytes)?;
         }
@@ -592,7 +600,7 @@ pub fn csv_bytes(t: &Table) -> std::io::Result<Vec<u8>> {
         .map_err(|e| std::io::Error::other(e.to_string()))
 }
 
-fn xlsx_bytes(tables: &[Table]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+fn xlsx_bytes(tables: impl Iterator<Item = Table>) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let bold = rust_xlsxwriter::Format::new().set_bold();
     for t in tables {
