@@ -65,7 +65,7 @@ f3() { awk -v x="$1" 'BEGIN {printf "%.3f", x}'; }
 div() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.1f", a / b; else print "—"}'; }
 
 declare -A W C R
-rows_cmd="" rows_floor="" rows_phase="" rows_serve=""
+rows_cmd="" rows_floor="" rows_phase="" rows_serve="" rows_cases=""
 for s in "${SCALES[@]}"; do
     data=$BENCH/$s/data
     site=$BENCH/$s/site
@@ -76,6 +76,7 @@ for s in "${SCALES[@]}"; do
     measure "$s-check" "$BIN" --data "$data" --timings check -q
     measure "$s-export" "$BIN" --data "$data" -q export --out "$BENCH/$s/export"
     measure "$s-build" "$BIN" --data "$data" --timings -q build --out "$site" --force
+    measure "$s-shared" "$BIN" --data "$data" -q build --audience shared --out "$BENCH/$s/shared" --force
     files_out=$(find "$site" -type f | wc -l)
     mb_out=$(du -sb "$site" | awk '{printf "%.1f", $1 / 1e6}')
 
@@ -98,11 +99,19 @@ for s in "${SCALES[@]}"; do
     pages=$(grep -oE '^updated [0-9]+ files' "$TMP/$s-serve.out" | awk '{print $2}' | tail -n +2 | median)
     rows_serve+="| $s | $serve_ms | $update_ms | $pages |"$'\n'
 
-    for c in check export build; do
+    # The case library: the build's `cases` part (case pages, tag pages, list, search index, feed).
+    cases_ms=$(phase "$s-build" cases)
+    cases_files=$(cat "$TMP/$s-build".*.err | awk '$1 == "timing:" && $2 == "cases" {print $5}' | tail -1)
+    cases_kb=$(find "$data/cases" -type f -name '*.md' -print0 | du -cb --files0-from=- | tail -1 | awk -v n="$(find "$data/cases" -type f -name '*.md' | wc -l)" '{printf "%.1f", $1 / n / 1000}')
+    rows_cases+="| $s | $cases_files | $cases_kb | $cases_ms | $(awk -v f="$cases_files" -v ms="$cases_ms" 'BEGIN {printf "%.0f", f / ms * 1000}') |"$'\n'
+
+    for c in check export build shared; do
         W[$s-$c]=$(wall "$s-$c")
         C[$s-$c]=$(cpu "$s-$c")
         R[$s-$c]=$(rss_mib "$s-$c")
-        rows_cmd+="| $s | $files_in / $mb_in MB | \`$c\` | $(f3 "${W[$s-$c]}") | $(f2 "${C[$s-$c]}") | ${R[$s-$c]} |"$'\n'
+        cmd=$c
+        [ "$c" = shared ] && cmd="build --audience shared"
+        rows_cmd+="| $s | $files_in / $mb_in MB | \`$cmd\` | $(f3 "${W[$s-$c]}") | $(f2 "${C[$s-$c]}") | ${R[$s-$c]} |"$'\n'
     done
     read_s=$(wall "$s-read")
     write_s=$(wall "$s-write")
@@ -129,6 +138,12 @@ done
     echo "| scale | check: load | check: metrics | check: check | build: load | build: site |"
     echo "|---|---:|---:|---:|---:|---:|"
     printf '%s' "$rows_phase"
+    echo
+    echo "### Case library (the \`cases\` part of \`build --timings\`, median ms)"
+    echo
+    echo "| scale | files | case file (KB, mean) | ms | files/s |"
+    echo "|---|---:|---:|---:|---:|"
+    printf '%s' "$rows_cases"
     echo
     echo "### serve: saving one deal file (median of $RUNS saves, \`bench/serve.sh\`)"
     echo
