@@ -187,12 +187,7 @@ impl Book {
         if self.snapshot != Snapshot::WorkTree {
             return None;
         }
-        let mut timings = Vec::new();
-        let mut clock = Instant::now();
-        let mut lap = |name| {
-            timings.push((name, clock.elapsed()));
-            clock = Instant::now();
-        };
+        let clock = Instant::now();
         let patch = crate::load::patch(&mut self.repo, &self.dir, paths)?;
         self.loading
             .retain(|d| patch.files.binary_search(&d.file).is_err());
@@ -200,22 +195,31 @@ impl Book {
         if patch.moved {
             self.index = Index::new(&self.repo);
         }
-        lap("load");
+        let load_took = clock.elapsed();
         let as_of = self.metrics.as_of;
-        if let Some(t) = self.git.take() {
-            self.git = Some(crate::git::timeliness(t.history, &self.repo, &as_of));
-        }
-        lap("git");
-        self.metrics = Metrics::compute(&self.repo, &self.index, as_of.date);
-        lap("metrics");
-        self.diagnostics = checked(
-            &self.repo,
-            &self.index,
-            &self.metrics,
-            self.git.as_ref(),
-            &self.loading,
+        // Entry lags beside the figures, as in `compute`.
+        let (repo, index, history) = (&self.repo, &self.index, self.git.take());
+        let ((git, git_took), (metrics, metrics_took)) = rayon::join(
+            || timed(|| history.map(|t| crate::git::timeliness(t.history, repo, &as_of))),
+            || timed(|| Metrics::compute(repo, index, as_of.date)),
         );
-        lap("check");
+        (self.git, self.metrics) = (git, metrics);
+        let (diagnostics, check_took) = timed(|| {
+            checked(
+                &self.repo,
+                &self.index,
+                &self.metrics,
+                self.git.as_ref(),
+                &self.loading,
+            )
+        });
+        self.diagnostics = diagnostics;
+        let timings = vec![
+            ("load", load_took),
+            ("git", git_took),
+            ("metrics", metrics_took),
+            ("check", check_took),
+        ];
         self.timings = timings;
         Some(patch)
     }
