@@ -2237,67 +2237,71 @@ impl Site<'_> {
             .map(|(t, r)| link(format!("{} ({})", self.text(t), r.len()), tag_href(t)))
             .collect();
         tag_list.push(link(self.s("feed"), "@/cases/atom.xml"));
-        tags.into_par_iter().try_for_each(|(t, trows)| {
-            self.page(
-                &format!("cases/tags/{t}/index.html"),
-                "tag.html",
-                "nav_cases",
-                format!("{} · {}", self.s("tags"), self.text(&t)),
-                vec![link(self.s("cases"), "@/cases/index.html")],
-                vec![table("", headers.clone(), trows)],
-                vec![],
-            )
-        })?;
-        let make = |s: &Self| {
-            vec![
-                table("", headers.clone(), rows.clone()),
-                list(s.s("tags"), tag_list.clone()),
-            ]
+        // The tag pages, the library, its search index and its feed, side by side.
+        let tag_pages = || {
+            tags.into_par_iter().try_for_each(|(t, trows)| {
+                self.page(
+                    &format!("cases/tags/{t}/index.html"),
+                    "tag.html",
+                    "nav_cases",
+                    format!("{} · {}", self.s("tags"), self.text(&t)),
+                    vec![link(self.s("cases"), "@/cases/index.html")],
+                    vec![table("", headers.clone(), trows)],
+                    vec![],
+                )
+            })
         };
-        let secs = make(self);
-        self.page(
-            "cases/index.html",
-            "cases.html",
-            "nav_cases",
-            self.s("cases"),
-            vec![],
-            secs,
-            vec![],
-        )?;
-        if shared {
+        let library = || {
             // The shared site's home page is the case library.
-            let secs = make(self);
-            self.page(
-                "index.html",
-                "cases.html",
-                "nav_cases",
-                self.s("cases"),
-                vec![],
-                secs,
-                vec![],
-            )?;
-        }
-        let index = self.search_index(&search);
-        self.write_bytes("cases/search-index.js", index.as_bytes())?;
-        let updated = cases
-            .iter()
-            .map(|c| c.date.value)
-            .max()
-            .unwrap_or(self.book.metrics.as_of.date);
-        let mut ctx = tera::Context::new();
-        ctx.insert("team", &xml_chars(&self.repo.config().team.name));
-        ctx.insert("s", &self.theme.strings);
-        ctx.insert("feed_id", "urn:salesbook:cases");
-        ctx.insert("feed_link", "index.html");
-        ctx.insert("updated", &format!("{updated}T00:00:00Z"));
-        ctx.insert("entries", &entries);
-        let xml = self
-            .theme
-            .tera
-            .render("atom.xml", &ctx)
-            .map_err(|e| BuildError::Theme(format!("rendering cases/atom.xml: {e}")))?;
-        self.write_bytes("cases/atom.xml", xml.as_bytes())?;
-        Ok(())
+            let homes: &[&str] = if shared {
+                &["cases/index.html", "index.html"]
+            } else {
+                &["cases/index.html"]
+            };
+            homes.iter().try_for_each(|rel| {
+                self.page(
+                    rel,
+                    "cases.html",
+                    "nav_cases",
+                    self.s("cases"),
+                    vec![],
+                    vec![
+                        table("", headers.clone(), rows.clone()),
+                        list(self.s("tags"), tag_list.clone()),
+                    ],
+                    vec![],
+                )
+            })
+        };
+        let search_index = || {
+            let index = self.search_index(&search);
+            self.write_bytes("cases/search-index.js", index.as_bytes())
+        };
+        let feed = || {
+            let updated = cases
+                .iter()
+                .map(|c| c.date.value)
+                .max()
+                .unwrap_or(self.book.metrics.as_of.date);
+            let mut ctx = tera::Context::new();
+            ctx.insert("team", &xml_chars(&self.repo.config().team.name));
+            ctx.insert("s", &self.theme.strings);
+            ctx.insert("feed_id", "urn:salesbook:cases");
+            ctx.insert("feed_link", "index.html");
+            ctx.insert("updated", &format!("{updated}T00:00:00Z"));
+            ctx.insert("entries", &entries);
+            let xml = self
+                .theme
+                .tera
+                .render("atom.xml", &ctx)
+                .map_err(|e| BuildError::Theme(format!("rendering cases/atom.xml: {e}")))?;
+            self.write_bytes("cases/atom.xml", xml.as_bytes())
+        };
+        let ((t, l), (i, f)) = rayon::join(
+            || rayon::join(tag_pages, library),
+            || rayon::join(search_index, feed),
+        );
+        t.and(l).and(i).and(f)
     }
 }
 
