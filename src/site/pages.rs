@@ -2408,10 +2408,27 @@ impl Site<'_> {
 /// segmentation for Chinese and gives no false hits, unlike a character-bigram
 /// index; a case library is small enough to scan in full on every keystroke.
 fn search_norm(s: &str) -> String {
-    s.to_lowercase()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        // Lowercasing looks each character up in a table; the Han characters
+        // of Chinese text (most of it) have no case, so they are copied.
+        // A word with Σ is lowercased whole: its final form depends on context.
+        if word.contains('Σ') {
+            out.push_str(&word.to_lowercase());
+            continue;
+        }
+        for c in word.chars() {
+            match c {
+                'A'..='Z' => out.push(c.to_ascii_lowercase()),
+                '\0'..='\u{7f}' | '\u{3000}'..='\u{303f}' | '\u{4e00}'..='\u{9fff}' => out.push(c),
+                _ => out.extend(c.to_lowercase()),
+            }
+        }
+    }
+    out
 }
 
 /// The text of sanitised HTML: tags become spaces, entities are decoded.
@@ -2487,6 +2504,18 @@ fn json_script(json: &str) -> String {
 #[cfg(test)]
 mod search_tests {
     use super::{html_text, json_script, search_norm};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The same text as lowercasing the whole string and collapsing whitespace.
+        #[test]
+        fn search_norm_is_lowercase_and_collapse(
+            s in "[a-zA-Z0-9 \t\n\u{3000}自动化项目。、ΣσςΑΒ İǅǄＡａⅠ]{0,30}"
+        ) {
+            let whole = s.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
+            prop_assert_eq!(search_norm(&s), whole);
+        }
+    }
 
     #[test]
     fn html_reduced_to_text() {
