@@ -77,6 +77,13 @@ for s in "${SCALES[@]}"; do
     measure "$s-export" "$BIN" --data "$data" -q export --out "$BENCH/$s/export"
     measure "$s-build" "$BIN" --data "$data" --timings -q build --out "$site" --force
     measure "$s-shared" "$BIN" --data "$data" -q build --audience shared --out "$BENCH/$s/shared" --force
+    # The same build into memory (tmpfs): what the build costs without the disk.
+    mem=""
+    if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+        mem=/dev/shm/salesbook-bench-$s
+        measure "$s-memory" "$BIN" --data "$data" -q build --out "$mem" --force
+        rm -rf "$mem"
+    fi
     files_out=$(find "$site" -type f | wc -l)
     mb_out=$(du -sb "$site" | awk '{printf "%.1f", $1 / 1e6}')
 
@@ -105,12 +112,15 @@ for s in "${SCALES[@]}"; do
     cases_kb=$(find "$data/cases" -type f -name '*.md' -print0 | du -cb --files0-from=- | tail -1 | awk -v n="$(find "$data/cases" -type f -name '*.md' | wc -l)" '{printf "%.1f", $1 / n / 1000}')
     rows_cases+="| $s | $cases_files | $cases_kb | $cases_ms | $(awk -v f="$cases_files" -v ms="$cases_ms" 'BEGIN {printf "%.0f", f / ms * 1000}') |"$'\n'
 
-    for c in check export build shared; do
+    cmds="check export build shared"
+    [ -n "$mem" ] && cmds="$cmds memory"
+    for c in $cmds; do
         W[$s-$c]=$(wall "$s-$c")
         C[$s-$c]=$(cpu "$s-$c")
         R[$s-$c]=$(rss_mib "$s-$c")
         cmd=$c
         [ "$c" = shared ] && cmd="build --audience shared"
+        [ "$c" = memory ] && cmd="build --out /dev/shm/…"
         rows_cmd+="| $s | $files_in / $mb_in MB | \`$cmd\` | $(f3 "${W[$s-$c]}") | $(f2 "${C[$s-$c]}") | ${R[$s-$c]} |"$'\n'
     done
     read_s=$(wall "$s-read")
@@ -156,8 +166,16 @@ done
         echo
         echo "| command | medium (s) | large (s) | ratio |"
         echo "|---|---:|---:|---:|"
-        for c in check export build; do
-            echo "| \`$c\` | $(f3 "${W[medium-$c]}") | $(f3 "${W[large-$c]}") | $(div "${W[large-$c]}" "${W[medium-$c]}") |"
+        for c in check export build memory; do
+            [ -n "${W[large-$c]:-}" ] || continue
+            cmd=$c
+            [ "$c" = memory ] && cmd="build --out /dev/shm/…"
+            echo "| \`$cmd\` | $(f3 "${W[medium-$c]}") | $(f3 "${W[large-$c]}") | $(div "${W[large-$c]}" "${W[medium-$c]}") |"
         done
+    fi
+    # The case library alone, against the issue's Zola figures (needs the large corpus).
+    if [ -f "$BENCH/large/data/pipeline.toml" ]; then
+        echo
+        bench/library.sh "$RUNS"
     fi
 } | tee "$BENCH/results.md"
