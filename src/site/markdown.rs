@@ -22,7 +22,18 @@ pub fn render(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 3 / 2);
     // NUL passes pulldown-cmark; the sanitiser's parse drops it.
     if !text.contains('\0') && events.iter().all(markdown_only) {
-        html::push_html(&mut out, events.into_iter().map(settled));
+        // Inside an image pulldown-cmark writes only the text, into `alt`: its
+        // links stay events there.
+        let mut in_image = 0usize;
+        let events = events.into_iter().map(|e| {
+            match e {
+                Event::Start(Tag::Image { .. }) => in_image += 1,
+                Event::End(pulldown_cmark::TagEnd::Image) => in_image = in_image.saturating_sub(1),
+                _ => {}
+            }
+            if in_image > 0 { e } else { settled(e) }
+        });
+        html::push_html(&mut out, events);
         if out.contains('\r') {
             // As the sanitiser's parse does (HTML's input preprocessing).
             out = out.replace("\r\n", "\n").replace('\r', "\n");
@@ -187,6 +198,7 @@ mod tests {
             "```rust\nfn main() {}\n```\n\n    indented\n\n`code` ~~删~~ line  \nbreak\n",
             "[官网](https://example.com/a?b=1&c='x' \"标题 & <t>\") [相对](../deals/d1/) <https://x.y/z>\n",
             "<someone@example.com> [tel](tel:+8613800000000) ![图](img/a.png \"t\") [空]()\n",
+            "![alt [l](https://e.com/) *x*](img.png) [![i](a.png)](https://e.com/)\n",
             "[中文链接](https://例子.中国/路径 空格) [q](?q=1) [h](#top) [s](//cdn.example/x)\n",
             "5. 从五开始\n6. 六\n\n* a\n\n  b\n* c\n",
             "text\u{a0}nbsp &amp; &copy; &#x27; \\* \\<b>\n",
@@ -244,7 +256,8 @@ mod tests {
                 Just("```\n"), Just("    "), Just("---\n"), Just("| a | b |\n|:-|-:|\n| "),
                 Just(" | "), Just("["), Just("]"), Just("(https://e.com/x?a=1&b=2)"),
                 Just("(rel/path)"), Just("[j](javascript:x)"), Just("[l](https://e.com/?a=1&b='2')"),
-                Just("[r](../d/x \"t\")"), Just("!"), Just("<"), Just(">"),
+                Just("[r](../d/x \"t\")"), Just("!"), Just("![a [l](https://e.com/) b](i.png)"),
+                Just("[![i](a.png \"t\")](https://e.com/)"), Just("<"), Just(">"),
                 Just("&"), Just("\""), Just("'"), Just("\\"), Just("客户"), Just("deal"),
                 Just("<b>"), Just("</b>"), Just("[^1]"), Just("[^1]: f\n"), Just("  \n"),
                 Just("\u{a0}"), Just("\0"), Just("\r\n"), Just("\r"), Just("&amp;"), Just("<x@y.z>"), Just("<http://a.b>"),
