@@ -103,10 +103,8 @@ impl Book {
                     .map(|history| crate::git::timeliness(history, &repo, &as_of))
             })
         };
-        let ((git, git_took), (metrics, metrics_took)) = rayon::join(
-            || timed(read_git),
-            || timed(|| Metrics::compute(&repo, &index, date)),
-        );
+        let ((git, git_took), (metrics, metrics_took)) =
+            beside_figures(&repo, &index, date, read_git);
         let git = match git {
             Some(Ok(t)) => Some(t),
             Some(Err(note)) => {
@@ -136,9 +134,7 @@ impl Book {
             dir: dir.to_path_buf(),
         }
     }
-}
 
-impl Book {
     /// Frees the text of every file no diagnostic points into, once lags and
     /// checks are done: a one-shot `build` or `export` reads no other (179 MB
     /// of a large repository's peak). Not for `serve`, whose next update may
@@ -156,6 +152,20 @@ impl Book {
 fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     let clock = Instant::now();
     (f(), clock.elapsed())
+}
+
+/// The entry lags (`lags`) computed beside the figures, each timed: both only
+/// read the model.
+fn beside_figures<T: Send>(
+    repo: &Repo,
+    index: &Index,
+    date: NaiveDate,
+    lags: impl FnOnce() -> T + Send,
+) -> ((T, Duration), (Metrics, Duration)) {
+    rayon::join(
+        || timed(lags),
+        || timed(|| Metrics::compute(repo, index, date)),
+    )
 }
 
 /// The loading diagnostics, then every check's, sorted.
@@ -197,12 +207,11 @@ impl Book {
         }
         let load_took = clock.elapsed();
         let as_of = self.metrics.as_of;
-        // Entry lags beside the figures, as in `compute`.
-        let (repo, index, history) = (&self.repo, &self.index, self.git.take());
-        let ((git, git_took), (metrics, metrics_took)) = rayon::join(
-            || timed(|| history.map(|t| crate::git::timeliness(t.history, repo, &as_of))),
-            || timed(|| Metrics::compute(repo, index, as_of.date)),
-        );
+        let (repo, history) = (&self.repo, self.git.take());
+        let ((git, git_took), (metrics, metrics_took)) =
+            beside_figures(repo, &self.index, as_of.date, || {
+                history.map(|t| crate::git::timeliness(t.history, repo, &as_of))
+            });
         (self.git, self.metrics) = (git, metrics);
         let (diagnostics, check_took) = timed(|| {
             checked(
@@ -214,13 +223,12 @@ impl Book {
             )
         });
         self.diagnostics = diagnostics;
-        let timings = vec![
+        self.timings = vec![
             ("load", load_took),
             ("git", git_took),
             ("metrics", metrics_took),
             ("check", check_took),
         ];
-        self.timings = timings;
         Some(patch)
     }
 }

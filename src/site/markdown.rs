@@ -3,8 +3,8 @@
 //! Most record Markdown holds no HTML of its own: then the HTML pulldown-cmark
 //! writes is already what the sanitiser would keep, once the few attributes the
 //! sanitiser drops or adds are settled on the events ([`settled`]). Only text
-//! with raw HTML, footnotes or a link the sanitiser would judge goes through
-//! ammonia, whose html5ever parse was most of the cost of a case page.
+//! with raw HTML, footnotes, NUL or a link or image the sanitiser would judge
+//! goes through ammonia, whose html5ever parse was most of the cost of a case page.
 
 use std::sync::LazyLock;
 
@@ -72,16 +72,19 @@ fn markdown_only(e: &Event) -> bool {
             link_type,
             dest_url,
             ..
-        }) => {
-            let mailto = if *link_type == LinkType::Email {
-                "mailto:"
-            } else {
-                ""
-            };
-            kept_url(&format!("{mailto}{dest_url}"))
-        }
+        }) => kept_url(&format!("{}{dest_url}", scheme(*link_type))),
         Event::Start(Tag::Image { dest_url, .. }) => kept_url(dest_url),
         _ => true,
+    }
+}
+
+/// What pulldown-cmark writes before a link's destination: an email
+/// autolink (`<a@b.c>`) has none of its own.
+fn scheme(link_type: LinkType) -> &'static str {
+    if link_type == LinkType::Email {
+        "mailto:"
+    } else {
+        ""
     }
 }
 
@@ -118,10 +121,7 @@ fn settled(e: Event<'_>) -> Event<'_> {
             ..
         }) => {
             // pulldown-cmark's own opening tag, with the rel after it.
-            let mut a = String::from("<a href=\"");
-            if link_type == LinkType::Email {
-                a.push_str("mailto:");
-            }
+            let mut a = format!("<a href=\"{}", scheme(link_type));
             let _ = pulldown_cmark_escape::escape_href(&mut a, &dest_url);
             if !title.is_empty() {
                 a.push_str("\" title=\"");
