@@ -559,17 +559,15 @@ fn hbars(
     svg.finish()
 }
 
-/// Funnel: centred bars proportional to each step's count, with the count and the conversion
-/// from the previous step.
-pub fn funnel(words: &Words, title: &str, steps: &[(String, f64)]) -> String {
+/// Funnel: centred bars proportional to each step's count (label, count, conversion), with
+/// the count and the conversion as given: the chart draws the metrics' funnel, it does not
+/// define one.
+pub fn funnel(words: &Words, title: &str, steps: &[(String, f64, Option<f64>)]) -> String {
     let counts: Vec<Option<f64>> = steps.iter().map(|s| finite(Some(s.1))).collect();
     if counts.iter().all(Option::is_none) {
         return no_data(words, title, "funnel");
     }
-    let conversion = |i: usize| match (i.checked_sub(1).and_then(|p| counts[p]), counts[i]) {
-        (Some(prev), Some(cur)) if prev > 0.0 => Some(percent(cur / prev)),
-        _ => None,
-    };
+    let conversion = |i: usize| finite(steps[i].2).map(percent);
     let count_text = |i: usize| counts[i].map_or(NULL.to_string(), |c| trim_number(c, 0));
     let figures: Vec<String> = (0..steps.len())
         .map(|i| match conversion(i) {
@@ -598,7 +596,7 @@ pub fn funnel(words: &Words, title: &str, steps: &[(String, f64)]) -> String {
     let (centre, half) = ((left + W - right) / 2.0, (W - right - left) / 2.0);
 
     let mut svg = Svg::open("funnel", title, &desc, height);
-    for (i, (label, _)) in steps.iter().enumerate() {
+    for (i, (label, _, _)) in steps.iter().enumerate() {
         let y = 3.0 + i as f64 * row;
         svg.text(
             left - 8.0,
@@ -855,7 +853,10 @@ mod tests {
             funnel(
                 en,
                 label,
-                &[(label.into(), v.unwrap_or(f64::NAN)), (label.into(), 1.0)],
+                &[
+                    (label.into(), v.unwrap_or(f64::NAN), v),
+                    (label.into(), 1.0, None),
+                ],
             ),
             box_plot(en, label, &[(label.into(), stats)], f),
             grouped_bars(
@@ -908,7 +909,7 @@ mod tests {
             line_trend(zh, "趋势", &[], &[], f),
             line_trend(zh, "趋势", &months(&[None, None]), &[None], f),
             bars(zh, "阶段", &[], f),
-            funnel(zh, "漏斗", &[("线索".into(), f64::NAN)]),
+            funnel(zh, "漏斗", &[("线索".into(), f64::NAN, None)]),
             box_plot(zh, "时长", &[], f),
             grouped_bars(zh, "渠道", &["官网".into()], &[], f),
         ];
@@ -1027,9 +1028,9 @@ mod tests {
     #[test]
     fn funnel_shows_counts_and_step_conversion() {
         let steps = [
-            ("Leads".to_string(), 200.0),
-            ("Qualified".into(), 50.0),
-            ("Won".into(), 0.0),
+            ("Leads".to_string(), 200.0, None),
+            ("Qualified".into(), 50.0, Some(0.25)),
+            ("Won".into(), 0.0, Some(0.0)),
         ];
         let svg = funnel(&Words::EN, "Funnel", &steps);
         well_formed(&svg).unwrap();
@@ -1089,7 +1090,11 @@ mod tests {
             let svgs = [
                 line_trend(&Words::EN, "t", &points, &values, &num),
                 bars(&Words::EN, "t", &items, &num),
-                funnel(&Words::EN, "t", &items),
+                funnel(
+                    &Words::EN,
+                    "t",
+                    &items.iter().map(|(l, v)| (l.clone(), *v, Some(*v))).collect::<Vec<_>>(),
+                ),
                 grouped_bars(&Words::EN, "t", &labels, &[("s".into(), values.clone())], &num),
             ];
             for svg in svgs {

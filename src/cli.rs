@@ -476,6 +476,17 @@ fn report(global: &Global, month: Option<YearMonth>) -> i32 {
         Ok(b) => b,
         Err(code) => return code,
     };
+    if book.metrics.months.is_empty() {
+        // Not an error: a new repository has nothing to report yet.
+        let note = "no figures yet: the data has no dated records (a lead, stage entry, \
+                    closing, payment, visit or month with targets)";
+        match global.format.unwrap_or(Format::Human) {
+            Format::Human => println!("{note}"),
+            _ if !global.quiet => eprintln!("note: {note}"),
+            _ => {}
+        }
+        return EXIT_OK;
+    }
     let month = month.unwrap_or_else(|| book.metrics.as_of.month());
     let Some(kpis) = book.metrics.month(month) else {
         let range = match (book.metrics.months.first(), book.metrics.months.last()) {

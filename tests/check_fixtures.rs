@@ -281,6 +281,16 @@ fixture!(
     "date-order",
     [("error", "date-order", "deals/a-tech-2023.toml", 18, 11)]
 );
+// The implicit `lead` entry counts: a deal lost (closed) on 2023-10-06 and one
+// entering nurture on 2023-10-05, both before their lead was acquired (2023-10-08).
+fixture!(
+    date_order_before_the_lead,
+    "date-order-lead",
+    [
+        ("error", "date-order", "deals/a-tech-2023.toml", 6, 10),
+        ("error", "date-order", "deals/a-tech-2024.toml", 9, 11),
+    ]
+);
 // nurture → negotiation without the core stage `proposal`.
 fixture!(
     core_stage_skipped,
@@ -411,6 +421,18 @@ fixture!(
     sla_first_contact,
     "sla-first-contact",
     [("warning", "sla-first-contact", "leads/LX001.toml", 8, 17)]
+);
+// first contact 08:30, assigned 09:00 the same day: counted as met, but a warning.
+fixture!(
+    contact_before_assignment,
+    "contact-before-assignment",
+    [(
+        "warning",
+        "contact-before-assignment",
+        "leads/LX001.toml",
+        8,
+        17
+    )]
 );
 // nurture 2023-09-29 → 2023-10-20: three started weeks, one activity
 fixture!(

@@ -176,11 +176,12 @@ fn record_edits_update_only_their_pages() {
         "a deal edit rewrote {n} of {} files",
         f.full_files
     );
-    // The deal moves to another customer: both customers' pages.
+    // The deal moves to another customer: both customers' pages. (It keeps
+    // its lead: b-group's was acquired after the deal's first stage.)
     let moved = f.edit(
         "deals/a-tech-2023.toml",
         "customer = \"a-tech\"",
-        "customer = \"b-group\"",
+        "customer = \"b-group\"\nlead = \"LX001\"",
     );
     f.step(&[moved], true);
     // Another owner: both scorecards.

@@ -3,6 +3,7 @@
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::format::plain as fmt_num;
 use crate::model::*;
+use crate::source::{FileId, Span};
 
 pub fn check(repo: &Repo, index: &Index, out: &mut Diagnostics) {
     let config = repo.config();
@@ -66,6 +67,21 @@ pub fn check(repo: &Repo, index: &Index, out: &mut Diagnostics) {
                 ));
             }
             prev = Some((idx, e));
+        }
+
+        // The lead's acquisition starts the history (the implicit `lead` entry,
+        // and the cycle's start): nothing of the deal happens before it.
+        let lead = repo.deal_lead(index, deal);
+        let mut closed_reported = false;
+        if let (Some(lead), Some(first)) = (lead, deal.stages.first())
+            && *first.entered < *lead.acquired
+        {
+            out.push(before_lead(
+                file,
+                first.entered.span.clone(),
+                format!("`{}` entered {}", first.stage.value, first.entered.value),
+                lead,
+            ));
         }
 
         // Core stages may not be skipped on the way to the furthest stage reached.
@@ -177,7 +193,8 @@ pub fn check(repo: &Repo, index: &Index, out: &mut Diagnostics) {
                         e.entered.span.clone(),
                         format!("`{}` comes after the closing stage, so it cannot start ({}) before the deal closed ({})", e.stage.value, e.entered.value, closed.value),
                     ));
-                } else if i <= c && **closed < *e.entered {
+                } else if i <= c && **closed < *e.entered && !closed_reported {
+                    closed_reported = true;
                     out.push(Diagnostic::error(
                         "date-order",
                         file,
@@ -188,6 +205,17 @@ pub fn check(repo: &Repo, index: &Index, out: &mut Diagnostics) {
                         ),
                     ));
                 }
+            }
+            if let Some(lead) = lead
+                && **closed < *lead.acquired
+                && !closed_reported
+            {
+                out.push(before_lead(
+                    file,
+                    closed.span.clone(),
+                    format!("the deal closed {}", closed.value),
+                    lead,
+                ));
             }
         }
 
@@ -249,4 +277,22 @@ fn stage_list(config: &Config) -> String {
         .map(|s| s.id.as_str())
         .collect::<Vec<_>>()
         .join(" → ")
+}
+
+/// `what` (a stage entry or the closing) is dated before the deal's lead was
+/// acquired: the lead's stage would last a negative number of days.
+fn before_lead(file: FileId, span: Span, what: String, lead: &Lead) -> Diagnostic {
+    Diagnostic::error(
+        "date-order",
+        file,
+        span,
+        format!(
+            "{what}, before its lead `{}` was acquired ({})",
+            lead.meta.id, lead.acquired.value
+        ),
+    )
+    .with_hint(format!(
+        "a deal's history starts when its lead is acquired: fix this date or `acquired` in the lead `{}`",
+        lead.meta.id
+    ))
 }

@@ -4,6 +4,7 @@
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::format::{percent, plain as fmt_num, trim_number};
+use crate::git::local_minute;
 use crate::metrics::kpi::{self, Contribution, Contributors};
 use crate::metrics::{KpiDef, Metrics, SlaOutcome, SlaStatus, Unit};
 use crate::model::{Assertion, Repo, YearMonth};
@@ -25,6 +26,7 @@ fn sla_text(o: &SlaOutcome, what: &str) -> String {
 }
 
 pub fn check(repo: &Repo, metrics: &Metrics, out: &mut Diagnostics) {
+    let tz = repo.config().team.timezone;
     for (lead, m) in repo.leads.iter().zip(&metrics.leads) {
         let file = lead.meta.file;
         if let (Some(o), Some(assigned)) = (&m.first_contact, &lead.assigned)
@@ -47,6 +49,24 @@ pub fn check(repo: &Repo, metrics: &Metrics, out: &mut Diagnostics) {
                 .with_hint(
                     "a newly assigned lead gets its first contact within sla.first_contact_hours",
                 ),
+            );
+        }
+        if let (Some(assigned), Some(contact)) = (&lead.assigned, &lead.first_contact)
+            && contact.instant < assigned.instant
+        {
+            // Counted as met by the SLA (docs/metrics.md); one of the two dates is wrong.
+            out.push(
+                Diagnostic::warning(
+                    "contact-before-assignment",
+                    file,
+                    contact.span.clone(),
+                    format!(
+                        "first contact {} is dated before the assignment {}",
+                        local_minute(contact.instant, tz),
+                        local_minute(assigned.instant, tz)
+                    ),
+                )
+                .with_hint("`first_contact` is the first call or mail after `assigned`: check both date-times"),
             );
         }
         if let (true, Some(grade)) = (m.grade_differs, &lead.grade) {

@@ -14,15 +14,28 @@ pub struct LeadReach {
     pub won: bool,
 }
 
+/// What a funnel step counts: the leads that reached a stage, or those won.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StepKind {
+    /// A configured stage, by its position in `config.stages`.
+    Stage { index: usize, id: String },
+    /// A deal of the lead's is won as of the date.
+    Won,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct FunnelStep {
-    pub stage: usize,
-    pub stage_id: String,
+    pub kind: StepKind,
     pub reached: usize,
     /// reached ÷ the previous step's reached (the first step: ÷ leads); null when 0.
     pub conversion: Option<f64>,
+    /// reached ÷ the leads of the period; null when there are none.
+    pub share: Option<f64>,
 }
 
+/// The steps in process order: the stages up to the closing stage, `Won`, then
+/// the stages after closing (fulfilment follows the signing). Without a
+/// closing stage, `Won` comes last. Every view of the funnel shows this list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Funnel {
     pub from: YearMonth,
@@ -47,28 +60,42 @@ pub fn funnel(config: &Config, reach: &[LeadReach], from: YearMonth, to: YearMon
         .filter(|r| r.acquired >= from && r.acquired <= to)
         .collect();
     let leads = cohort.len();
-    let mut prev = leads;
-    let steps = config
+    let won = cohort.iter().filter(|r| r.won).count();
+    let stage_reached = |i: usize| {
+        cohort
+            .iter()
+            .filter(|r| r.max_stage.is_some_and(|m| m >= i))
+            .count()
+    };
+    let closing = config.closing_index();
+    let won_at = closing.map_or(config.stages.len(), |c| c + 1);
+    let mut counted: Vec<(StepKind, usize)> = config
         .stages
         .iter()
         .enumerate()
-        .map(|(i, def)| {
-            let reached = cohort
-                .iter()
-                .filter(|r| r.max_stage.is_some_and(|m| m >= i))
-                .count();
-            let step = FunnelStep {
-                stage: i,
-                stage_id: def.id.clone(),
-                reached,
-                conversion: rate(reached, prev),
+        .map(|(index, def)| {
+            let kind = StepKind::Stage {
+                index,
+                id: def.id.clone(),
             };
-            prev = reached;
-            step
+            (kind, stage_reached(index))
         })
-        .collect::<Vec<_>>();
-    let won = cohort.iter().filter(|r| r.won).count();
-    let closing = config.closing_index().map_or(0, |c| steps[c].reached);
+        .collect();
+    counted.insert(won_at, (StepKind::Won, won));
+    let mut prev = leads;
+    let steps = counted
+        .into_iter()
+        .map(|(kind, reached)| {
+            let conversion = rate(reached, prev);
+            prev = reached;
+            FunnelStep {
+                kind,
+                reached,
+                conversion,
+                share: rate(reached, leads),
+            }
+        })
+        .collect();
     Funnel {
         from,
         to,
@@ -76,6 +103,6 @@ pub fn funnel(config: &Config, reach: &[LeadReach], from: YearMonth, to: YearMon
         steps,
         won,
         won_rate: rate(won, leads),
-        won_from_closing: rate(won, closing),
+        won_from_closing: rate(won, closing.map_or(0, stage_reached)),
     }
 }

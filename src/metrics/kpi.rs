@@ -454,15 +454,22 @@ impl<'a> Targets<'a> {
     }
 }
 
-/// The monthly table for `months` from per-month sums. Months outside the map
-/// (including M−1 and M−12 before the first reported month) are computed the
-/// same way from no events: counts and sums 0, rates and means null.
+/// The monthly table for `months` from per-month sums. A reported month
+/// without events has counts and sums 0, rates and means null. A month before
+/// the first reported month has no data at all (SPEC §4): every actual null, so
+/// every `mom`/`yoy` against it is null, counts and sums too.
 pub fn table(
     months: &[YearMonth],
     accs: &BTreeMap<YearMonth, Acc>,
     targets: Option<&Targets>,
 ) -> Vec<MonthKpis> {
-    let actuals = |ym: YearMonth| accs.get(&ym).copied().unwrap_or_default().actuals();
+    let first = months.first().copied();
+    let actuals = |ym: YearMonth| {
+        if first.is_some_and(|f| ym < f) {
+            return [None; 10];
+        }
+        accs.get(&ym).copied().unwrap_or_default().actuals()
+    };
     months
         .iter()
         .map(|&ym| {

@@ -76,7 +76,7 @@ pub use asof::AsOf;
 pub use breakdown::{Breakdown, BreakdownGroup, Dimension};
 pub use durations::{Durations, OngoingEntry, StageStats, Summary};
 pub use forecast::{MonthForecast, OwnerForecast};
-pub use funnel::{Funnel, FunnelStep, LeadReach};
+pub use funnel::{Funnel, FunnelStep, LeadReach, StepKind};
 pub use history::{EndRule, EntrySpan};
 pub use kpi::{Direction, KPIS, KpiDef, KpiValue, MonthKpis, Unit, kpi_def, kpi_index};
 pub use pipeline::{OverduePayment, OwnerLoad, Pipeline, StageLoad, StaleDeal};

@@ -721,15 +721,26 @@ fn yoy_with_and_without_a_year_before() {
     assert!(approx(v.actual, 0.25));
     assert!(approx(v.yoy, 0.25 - 0.5));
     assert_eq!(m.kpi(ym("2023-10"), "new_leads").unwrap().yoy, Some(2.0));
-    // No data a year before 2023-09 (2022-09 is before the first month):
-    // counts compare with 0, rates give null.
+    // 2023-09 has no events but is reported: its counts are 0 and compare as
+    // numbers with reported months (2023-08: 0 − 0)…
     let sep = m.month(ym("2023-09")).unwrap();
-    assert_eq!(sep.get("new_leads").unwrap().yoy, Some(0.0));
+    assert_eq!(sep.get("new_leads").unwrap().actual, Some(0.0));
+    assert_eq!(sep.get("new_leads").unwrap().mom, Some(0.0));
+    assert_eq!(m.kpi(ym("2023-10"), "new_leads").unwrap().mom, Some(4.0));
+    // …but 2022-09 is before the first reported month (2022-10): no data at
+    // all (SPEC §4), so a year-over-year against it is null, counts included.
+    assert_eq!(sep.get("new_leads").unwrap().yoy, None);
     assert_eq!(sep.get("lead_conversion_rate").unwrap().yoy, None);
     let first = m.month(ym("2022-10")).unwrap();
-    assert_eq!(first.get("new_leads").unwrap().yoy, Some(2.0));
-    assert_eq!(first.get("new_leads").unwrap().mom, Some(2.0));
-    assert_eq!(first.get("lead_conversion_rate").unwrap().yoy, None);
+    assert_eq!(first.get("new_leads").unwrap().actual, Some(2.0));
+    for key in ["new_leads", "deals_won", "revenue", "lead_conversion_rate"] {
+        let v = first.get(key).unwrap();
+        assert_eq!((v.mom, v.yoy), (None, None), "{key} in the first month");
+    }
+    // 2023-10 against 2022-10 (reported): counts and sums are differences.
+    let oct = m.month(ym("2023-10")).unwrap();
+    assert_eq!(oct.get("deals_won").unwrap().yoy, Some(0.0));
+    assert_eq!(oct.get("revenue").unwrap().yoy, Some(0.0));
 }
 
 #[test]
@@ -878,12 +889,20 @@ fn funnel_counts_stages_reached() {
     let f = &m.funnel_by_month[0];
     let reached: Vec<_> = f.steps.iter().map(|s| s.reached).collect();
     assert_eq!(f.leads, 3);
-    assert_eq!(reached, vec![2, 2, 1, 1, 0]);
+    // lead, nurture, proposal, negotiation (closing), won, fulfilment.
+    assert_eq!(reached, vec![2, 2, 1, 1, 1, 0]);
+    assert_eq!(f.steps[4].kind, crate::metrics::StepKind::Won);
     assert!(approx(f.steps[0].conversion, 2.0 / 3.0));
     assert!(approx(f.steps[2].conversion, 0.5));
-    assert_eq!(f.steps[4].conversion, Some(0.0));
+    // Won ÷ reached negotiation; fulfilment ÷ won.
+    assert!(approx(f.steps[4].conversion, 1.0));
+    assert_eq!(f.steps[5].conversion, Some(0.0));
+    // Shares of the three leads: the figure the stages table and chart both give.
+    assert!(approx(f.steps[4].share, 1.0 / 3.0));
+    assert!(approx(f.steps[1].share, 2.0 / 3.0));
     assert_eq!(f.won, 1);
     assert!(approx(f.won_from_closing, 1.0));
+    assert!(approx(f.won_rate, 1.0 / 3.0));
     assert_eq!(m.funnel_total.as_ref().unwrap().leads, 3);
 }
 
@@ -1279,4 +1298,145 @@ fn timing_large_repo() {
         m.months.len(),
         t0.elapsed()
     );
+}
+
+/// Dates that may go backwards anywhere — the lead acquired after the first
+/// stage, a stage before the previous one, a completion before its entry, a
+/// closing before the last stage, fulfilment before the closing: whatever
+/// `check` lets through has no negative duration or cycle (SPEC §3's
+/// `date-order`, the implicit `lead` entry included).
+mod clean_data_has_no_negative_durations {
+    use super::*;
+    use chrono::Days;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    struct Wild {
+        /// The lead is acquired this many days before the first stage (negative: after).
+        lead_before: Option<i8>,
+        first_stage: usize,
+        /// Days from one listed stage to the next (negative: backwards).
+        gaps: Vec<i8>,
+        /// An entry's `completed`, this many days after its `entered`.
+        completed: Option<(usize, i8)>,
+        outcome: u8,
+        /// Days from the last listed stage to `closed`.
+        close_gap: i8,
+        /// A fulfilment entry this many days after `closed`.
+        fulfilment: Option<i8>,
+        as_of: u8,
+    }
+
+    impl Wild {
+        fn forward(&self) -> bool {
+            self.lead_before.is_none_or(|g| g >= 0)
+                && self.gaps.iter().all(|&g| g >= 0)
+                && self.completed.is_none_or(|(_, g)| g >= 0)
+                && self.close_gap >= 0
+                && self.fulfilment.is_none_or(|g| g >= 0)
+        }
+    }
+
+    fn wild() -> impl Strategy<Value = Wild> {
+        (
+            prop::option::of(-6i8..20),
+            0usize..=3,
+            prop::collection::vec(-4i8..12, 0..=3),
+            prop::option::of((0usize..4, -3i8..8)),
+            0u8..3,
+            -6i8..12,
+            prop::option::of(-3i8..6),
+            0u8..120,
+        )
+            .prop_map(
+                |(
+                    lead_before,
+                    first_stage,
+                    gaps,
+                    completed,
+                    outcome,
+                    close_gap,
+                    fulfilment,
+                    as_of,
+                )| {
+                    Wild {
+                        lead_before,
+                        first_stage,
+                        gaps,
+                        completed,
+                        outcome,
+                        close_gap,
+                        fulfilment,
+                        as_of,
+                    }
+                },
+            )
+    }
+
+    fn build(w: &Wild) -> (Repo, Index, chrono::NaiveDate) {
+        let stages = ["lead", "nurture", "proposal", "negotiation"];
+        let base = d("2023-03-01");
+        let at = |n: i64| base + chrono::Duration::days(n);
+        let mut t = 20i64;
+        let mut entries = vec![entry(stages[w.first_stage], &at(t).to_string())];
+        for (k, gap) in w.gaps.iter().enumerate() {
+            let Some(stage) = stages.get(w.first_stage + k + 1) else {
+                break;
+            };
+            t += *gap as i64;
+            entries.push(entry(stage, &at(t).to_string()));
+        }
+        if let Some((i, g)) = w.completed
+            && let Some(e) = entries.get_mut(i)
+        {
+            let c = *e.entered + chrono::Duration::days(g as i64);
+            *e = done(e.clone(), &c.to_string());
+        }
+        let mut dl = deal("D1", "c", entries);
+        let closed = at(t + w.close_gap as i64);
+        match w.outcome {
+            1 => dl = won(dl, &closed.to_string(), 100.0),
+            2 => dl = lost(dl, &closed.to_string()),
+            _ => {}
+        }
+        if let Some(f) = w.fulfilment
+            && w.outcome == 1
+        {
+            let e = closed + chrono::Duration::days(f as i64);
+            dl.stages.push(entry("fulfilment", &e.to_string()));
+        }
+        let leads = match w.lead_before {
+            Some(g) => {
+                dl.lead = Some(sp("L1".into()));
+                vec![lead("L1", &at(20 - g as i64).to_string())]
+            }
+            None => vec![],
+        };
+        let (r, i) = repo(leads, vec![customer("c", None)], vec![dl], vec![]);
+        let as_of = base.checked_add_days(Days::new(w.as_of as u64)).unwrap();
+        (r, i, as_of)
+    }
+
+    proptest! {
+        #[test]
+        fn durations_and_cycles_of_clean_data_are_never_negative(w in wild()) {
+            let (r, i, as_of) = build(&w);
+            let m = Metrics::compute(&r, &i, as_of);
+            let diags = crate::check::check(&r, &i, &m);
+            let errors: Vec<_> = diags.0.iter().filter(|d| d.severity == crate::diagnostic::Severity::Error).map(|d| d.code).collect();
+            if errors.is_empty() {
+                for dm in &m.deals {
+                    for s in &dm.history {
+                        prop_assert!(s.days >= 0, "{s:?}");
+                    }
+                    prop_assert!(dm.cycle_days.is_none_or(|c| c >= 0), "{:?}", dm.cycle_days);
+                }
+            }
+            // The check is not simply refusing everything: data whose dates
+            // only go forward has no date-order error.
+            if w.forward() {
+                prop_assert!(!errors.contains(&"date-order"), "{errors:?}");
+            }
+        }
+    }
 }

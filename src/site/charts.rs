@@ -5,7 +5,7 @@ use super::pages::Chart;
 use crate::book::Book;
 use crate::chart::{self, Words};
 use crate::format::{self, kpi_name, kpi_value};
-use crate::metrics::{Dimension, kpi_def};
+use crate::metrics::{Dimension, StepKind, kpi_def};
 use crate::model::YearMonth;
 
 /// The KPIs of the template's table 4, charted as 12-month trends with targets.
@@ -51,14 +51,15 @@ pub fn dashboard(book: &Book, s: &dyn Fn(&str) -> String) -> Vec<Chart> {
     let mut charts = trends(book, m.as_of.month());
 
     if let Some(f) = &m.funnel_total {
-        let mut steps: Vec<(String, f64)> = vec![(s("chart_leads"), f.leads as f64)];
+        let mut steps: Vec<(String, f64, Option<f64>)> =
+            vec![(s("chart_leads"), f.leads as f64, None)];
         steps.extend(f.steps.iter().map(|st| {
-            (
-                book.repo.config().stage_label(&st.stage_id),
-                st.reached as f64,
-            )
+            let label = match &st.kind {
+                StepKind::Stage { id, .. } => book.repo.config().stage_label(id),
+                StepKind::Won => s("won"),
+            };
+            (label, st.reached as f64, st.conversion)
         }));
-        steps.push((s("won"), f.won as f64));
         let title = s("funnel");
         charts.push(Chart {
             svg: chart::funnel(&words, &title, &steps),

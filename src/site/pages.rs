@@ -17,7 +17,7 @@ use super::{Audience, BuildError, MARKER, Options, encode, markdown, safe_id};
 use crate::book::Book;
 use crate::diagnostic::Severity;
 use crate::format::{self, NULL, kpi_name, kpi_value, percent, trim_number};
-use crate::metrics::{Dimension, KpiDef, MonthKpis, kpi_def};
+use crate::metrics::{Dimension, KpiDef, MonthKpis, StepKind, kpi_def};
 use crate::model::{Case, CaseResult, DealStatus, Grade, Language, Repo, YearMonth};
 use crate::personal::{mask_email, mask_in_text, mask_phone};
 use crate::source::{FileId, Sp};
@@ -1153,26 +1153,33 @@ impl Site<'_> {
             rows,
         ));
         if let Some(f) = &m.funnel_total {
+            let pct = |x: Option<f64>| num(x.map_or(NULL.into(), percent));
             let mut rows = vec![vec![
                 txt(self.s("leads_acquired")),
                 num(f.leads.to_string()),
                 num(NULL),
+                pct((f.leads > 0).then_some(1.0)),
             ]];
             for st in &f.steps {
+                let label = match &st.kind {
+                    StepKind::Stage { index, id } => self.stage_name(Some(*index), id),
+                    StepKind::Won => self.s("won"),
+                };
                 rows.push(vec![
-                    txt(self.stage_name(Some(st.stage), &st.stage_id)),
+                    txt(label),
                     num(st.reached.to_string()),
-                    num(st.conversion.map_or(NULL.into(), percent)),
+                    pct(st.conversion),
+                    pct(st.share),
                 ]);
             }
-            rows.push(vec![
-                txt(self.s("won")),
-                num(f.won.to_string()),
-                num(f.won_rate.map_or(NULL.into(), percent)),
-            ]);
             secs.push(table(
                 format!("{} {}–{}", self.s("funnel"), f.from, f.to),
-                vec![self.s("stage"), self.s("reached"), self.s("conversion")],
+                vec![
+                    self.s("stage"),
+                    self.s("reached"),
+                    self.s("conversion"),
+                    self.s("share_of_leads"),
+                ],
                 rows,
             ));
         }
