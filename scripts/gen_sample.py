@@ -643,10 +643,20 @@ def progress_of(deal):
         deal["stages"][-1]["stage"]]
 
 
+# Names the shared audience cannot derive (SPEC §2.3 `aliases`): English and pinyin names,
+# a short form. No draw from the generator, so every other value stays as it was.
+ALIASES = {
+    "runze-logistics": ["Runze", "Runze Logistics"],
+    "baofeng-electronics": ["Baofeng", "宝丰电科"],
+    "ruida-health": ["Ruida Health"],
+}
+
+
 def make_customer(p, co, lead, sp):
     inds = INDUSTRIES[co.industry]
     rev = (lead or {}).get("annual_revenue") or rng.choice(REVENUES[2:]) * 1_000_000
-    c = {"name": co.name, "industry": co.industry, "annual_revenue": rev,
+    c = {"name": co.name, **({"aliases": ALIASES[co.slug]} if co.slug in ALIASES else {}),
+         "industry": co.industry, "annual_revenue": rev,
          "employees": sp["employees"] if sp else max(60, int(round(rev / rng.randint(200_000, 600_000), -1))),
          "owner": p.owner, "lead": None,
          "priority": sp["priority"] if sp else ("high" if p.amount and p.amount >= 800000 else

@@ -73,7 +73,11 @@ pub enum Format {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Validate every record and report errors and warnings
-    Check,
+    Check {
+        /// shared: also find what the shareable cases name (confidential forms) at their source
+        #[arg(long, value_enum, default_value = "team")]
+        audience: AudienceArg,
+    },
     /// Create a new data repository: pipeline.toml, example records, git hook, CI workflows
     Init(crate::author::InitArgs),
     /// Create one record from options, validated before it is written
@@ -221,7 +225,7 @@ pub fn main() -> i32 {
     cli.global.data = cli.global.data_arg.take().unwrap_or_else(default_data_dir);
     let global = &cli.global;
     let allowed: &[Format] = match cli.command {
-        Command::Check => &[Format::Human, Format::Json],
+        Command::Check { .. } => &[Format::Human, Format::Json],
         Command::Init(_) | Command::New(_) => &[Format::Human],
         Command::Report { .. } => &[Format::Human, Format::Json, Format::Csv],
         Command::Diff { .. } => &[Format::Human, Format::Markdown, Format::Json],
@@ -253,7 +257,7 @@ pub fn main() -> i32 {
     if let Some(at) = &global.at
         && !matches!(
             cli.command,
-            Command::Check
+            Command::Check { .. }
                 | Command::Report { .. }
                 | Command::Export { .. }
                 | Command::Build { .. }
@@ -265,7 +269,7 @@ pub fn main() -> i32 {
         return EXIT_USAGE;
     }
     match cli.command {
-        Command::Check => check(global),
+        Command::Check { audience } => check(global, audience == AudienceArg::Shared),
         Command::Init(ref args) => init(global, args),
         Command::New(ref args) => new(global, args),
         Command::Report { month } => report(global, month),
@@ -368,8 +372,9 @@ fn serve(
     }
 }
 
-/// Loads and checks the data, prints the diagnostics; `Err(exit code)` on I/O failure.
-fn load(global: &Global) -> Result<Book, i32> {
+/// Loads and checks the data (with the shared audience's rules when `shared`);
+/// `Err(exit code)` on I/O failure.
+fn load(global: &Global, shared: bool) -> Result<Book, i32> {
     let snapshot = match &global.at {
         None => crate::book::Snapshot::WorkTree,
         Some(spec) => {
@@ -390,6 +395,11 @@ fn load(global: &Global) -> Result<Book, i32> {
         }
         EXIT_USAGE
     })?;
+    if shared {
+        let found = crate::check::shared(&book.repo, &book.index);
+        book.diagnostics.extend(found.0);
+        book.diagnostics.sort(&book.repo.sources);
+    }
     if global.strict {
         book.diagnostics.make_strict();
     }
@@ -434,8 +444,8 @@ fn report_diagnostics(book: &Book, global: &Global) {
     }
 }
 
-fn check(global: &Global) -> i32 {
-    let book = match load(global) {
+fn check(global: &Global, shared: bool) -> i32 {
+    let book = match load(global, shared) {
         Ok(b) => b,
         Err(code) => return code,
     };
@@ -449,8 +459,8 @@ fn check(global: &Global) -> i32 {
 
 /// For commands that compute: data errors are printed and stop the command;
 /// warnings are only counted, `check` shows them.
-fn load_valid(global: &Global) -> Result<Book, i32> {
-    let book = load(global)?;
+fn load_valid(global: &Global, shared: bool) -> Result<Book, i32> {
+    let book = load(global, shared)?;
     let errors = book.diagnostics.errors();
     if errors > 0 {
         let quiet = Global {
@@ -472,7 +482,7 @@ fn load_valid(global: &Global) -> Result<Book, i32> {
 }
 
 fn report(global: &Global, month: Option<YearMonth>) -> i32 {
-    let book = match load_valid(global) {
+    let book = match load_valid(global, false) {
         Ok(b) => b,
         Err(code) => return code,
     };
@@ -589,7 +599,7 @@ fn diff(global: &Global, from: Option<&str>, to: Option<&str>) -> i32 {
 }
 
 fn export(global: &Global, out: &std::path::Path, reveal_contacts: bool) -> i32 {
-    let mut book = match load_valid(global) {
+    let mut book = match load_valid(global, false) {
         Ok(b) => b,
         Err(code) => return code,
     };
@@ -628,11 +638,15 @@ fn export(global: &Global, out: &std::path::Path, reveal_contacts: bool) -> i32 
 }
 
 fn build(global: &Global, opts: &crate::site::Options) -> i32 {
-    let mut book = match load_valid(global) {
+    let shared = opts.audience == crate::site::Audience::Shared;
+    let mut book = match load_valid(global, shared) {
         Ok(b) => b,
         Err(code) => return code,
     };
-    book.release_texts();
+    if !shared {
+        // The shared build's leak report names records by file and line.
+        book.release_texts();
+    }
     let start = std::time::Instant::now();
     match crate::site::build(&book, &global.data, opts) {
         Ok(written) => {
@@ -653,6 +667,10 @@ fn build(global: &Global, opts: &crate::site::Options) -> i32 {
                 );
             }
             EXIT_OK
+        }
+        Err(e @ crate::site::BuildError::Leak(_)) => {
+            eprintln!("error: {e}");
+            EXIT_INVALID
         }
         Err(e) => {
             eprintln!("error: {e}");

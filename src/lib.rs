@@ -9,6 +9,7 @@ pub mod book;
 pub mod chart;
 pub mod check;
 pub mod cli;
+pub mod confidential;
 pub mod diagnostic;
 pub mod diff;
 pub mod export;

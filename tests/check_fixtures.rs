@@ -422,6 +422,15 @@ fixture!(
     "sla-first-contact",
     [("warning", "sla-first-contact", "leads/LX001.toml", 8, 17)]
 );
+// Two off-site images (Markdown and raw HTML); the relative one is fine.
+fixture!(
+    external_image,
+    "external-image",
+    [
+        ("warning", "external-image", "cases/pixel.md", 6, 37),
+        ("warning", "external-image", "cases/pixel.md", 8, 1),
+    ]
+);
 // first contact 08:30, assigned 09:00 the same day: counted as met, but a warning.
 fixture!(
     contact_before_assignment,

@@ -7,10 +7,20 @@ mod deals;
 mod events;
 mod facts;
 mod ids;
+mod images;
 mod records;
+mod shared;
 mod timeliness;
 
 pub use timeliness::check as timeliness;
+
+/// The shared audience's rules (`check --audience shared`), run on request.
+pub fn shared(repo: &Repo, index: &Index) -> Diagnostics {
+    let mut out = Diagnostics::default();
+    let names = crate::confidential::Confidential::shared(repo, index);
+    shared::check(repo, &names, &mut out);
+    out
+}
 
 use rayon::prelude::*;
 
@@ -23,12 +33,13 @@ use crate::model::{Index, Repo};
 /// independent: they run in parallel, their diagnostics concatenated in this order.
 pub fn check(repo: &Repo, index: &Index, metrics: &Metrics) -> Diagnostics {
     type Rule<'a> = &'a (dyn Fn(&mut Diagnostics) + Sync);
-    let rules: [Rule; 5] = [
+    let rules: [Rule; 6] = [
         &|o| ids::check(repo, o),
         &|o| records::check(repo, index, o),
         &|o| deals::check(repo, index, o),
         &|o| events::check(repo, &metrics.as_of, o),
         &|o| facts::check(repo, metrics, o),
+        &|o| images::check(repo, o),
     ];
     let parts: Vec<Diagnostics> = rules
         .par_iter()

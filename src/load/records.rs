@@ -121,6 +121,7 @@ fn phone_and_email(cx: &mut Cx, t: &Table) -> (Option<Sp<String>>, Option<Sp<Str
 
 const CUSTOMER: &[&str] = &[
     "name",
+    "aliases",
     "industry",
     "annual_revenue",
     "employees",
@@ -185,6 +186,7 @@ pub fn customer(cx: &mut Cx, root: &DeTable, meta: Meta, body: &str) -> Option<C
         priority: t
             .choice(cx, "priority", false, &Grade::ALL, &Grade::VALUES)
             .map(|p| p.value),
+        aliases: t.strings(cx, "aliases"),
         pain_points: t.strings(cx, "pain_points"),
         decision_chain: t.strings(cx, "decision_chain"),
         progress: t.opt_string(cx, "progress"),

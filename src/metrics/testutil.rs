@@ -87,6 +87,7 @@ pub fn customer(id: &str, lead: Option<&str>) -> Customer {
     Customer {
         meta: meta(id),
         name: id.into(),
+        aliases: vec![],
         industry: "制造业".into(),
         annual_revenue: None,
         employees: None,

@@ -78,6 +78,9 @@ pub struct Risk {
 pub struct Customer {
     pub meta: Meta,
     pub name: String,
+    /// Other names people write for the customer (short names, English, pinyin):
+    /// confidential like `name` for the shared audience (SPEC §6).
+    pub aliases: Vec<String>,
     pub industry: String,
     pub annual_revenue: Option<f64>,
     pub employees: Option<f64>,

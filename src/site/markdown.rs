@@ -8,6 +8,7 @@
 
 use std::sync::LazyLock;
 
+use crate::confidential::is_external;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, html};
 
 const OPTIONS: Options = Options::ENABLE_TABLES
@@ -18,7 +19,7 @@ const OPTIONS: Options = Options::ENABLE_TABLES
 /// Renders Markdown (tables, footnotes, strikethrough, task lists) and sanitises
 /// the HTML: no script, no event-handler attributes, no `javascript:` URLs.
 pub fn render(text: &str) -> String {
-    let events: Vec<Event> = Parser::new_ext(text, OPTIONS).collect();
+    let events: Vec<Event> = without_external_images(Parser::new_ext(text, OPTIONS));
     let mut out = String::with_capacity(text.len() * 3 / 2);
     // NUL passes pulldown-cmark; the sanitiser's parse drops it.
     if !text.contains('\0') && events.iter().all(markdown_only) {
@@ -45,12 +46,44 @@ pub fn render(text: &str) -> String {
     }
 }
 
+/// Off-site images become their alt text: an image from another host is a
+/// tracking pixel on any host that ignores the page's meta CSP (`check` warns
+/// about them: `external-image`).
+fn without_external_images<'a>(parser: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
+    let mut open: Vec<bool> = Vec::new();
+    let mut out = Vec::new();
+    for e in parser {
+        match &e {
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                let drop = is_external(dest_url);
+                open.push(drop);
+                if drop {
+                    continue;
+                }
+            }
+            Event::End(pulldown_cmark::TagEnd::Image) if open.pop() == Some(true) => continue,
+            _ => {}
+        }
+        out.push(e);
+    }
+    out
+}
+
 /// The sanitiser's allow-lists, built once: building them for every record's
 /// text cost an eighth of the instructions of the cleaning itself.
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
     b.add_tags(["input"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"]);
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .attribute_filter(|element, attribute, value| {
+            // Raw `<img src="https://…">`: no off-site fetches (see above).
+            let fetches = matches!(attribute, "src" | "srcset");
+            if element == "img" && fetches && is_external(value) {
+                None
+            } else {
+                Some(value.into())
+            }
+        });
     b
 });
 
@@ -138,7 +171,7 @@ fn settled(e: Event<'_>) -> Event<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::{OPTIONS, markdown_only, render, sanitize};
+    use super::{OPTIONS, markdown_only, render, sanitize, without_external_images};
     use proptest::prelude::*;
     use pulldown_cmark::{Parser, html};
 
@@ -168,11 +201,34 @@ mod tests {
         scraper::Html::parse_fragment(html).root_element().html()
     }
 
-    /// Every text through ammonia, as before the fast path.
+    /// Every text through ammonia, as before the fast path (off-site images
+    /// already their alt text, as on both paths).
     fn through_sanitizer(md: &str) -> String {
         let mut out = String::new();
-        html::push_html(&mut out, Parser::new_ext(md, OPTIONS));
+        let events = without_external_images(Parser::new_ext(md, OPTIONS));
+        html::push_html(&mut out, events.into_iter());
         sanitize(&out)
+    }
+
+    #[test]
+    fn off_site_images_become_their_alt_text() {
+        let h = render(
+            "![logo](logo.png) ![像素](https://t.example/p.png) ![](//cdn.x/y.gif)
+",
+        );
+        assert!(h.contains(r#"<img src="logo.png" alt="logo""#), "{h}");
+        assert!(
+            h.contains("像素") && !h.contains("t.example") && !h.contains("cdn.x"),
+            "{h}"
+        );
+        let h = render(
+            "<img src=\"https://t.example/p.png\" alt=\"x\"> <img src=\"a.png\">
+",
+        );
+        assert!(
+            !h.contains("t.example") && h.contains(r#"src="a.png""#),
+            "{h}"
+        );
     }
 
     /// The fast path's HTML parses to the sanitiser's tree, and holds none of

@@ -58,6 +58,8 @@ pub enum BuildError {
     /// Theme or template problem.
     Theme(String),
     Io(String),
+    /// The shared site would publish confidential strings (exit 1, nothing published).
+    Leak(Vec<crate::confidential::scan::Leak>),
 }
 
 impl std::fmt::Display for BuildError {
@@ -72,6 +74,24 @@ impl std::fmt::Display for BuildError {
             BuildError::Refused(e) | BuildError::Locked(e) => write!(f, "{e}"),
             BuildError::Theme(e) => write!(f, "{e}"),
             BuildError::Io(e) => write!(f, "{e}"),
+            BuildError::Leak(leaks) => {
+                writeln!(
+                    f,
+                    "the shared site would publish {} confidential string(s); nothing was published:",
+                    leaks.len()
+                )?;
+                for l in leaks.iter().take(20) {
+                    writeln!(f, "  {l}")?;
+                }
+                if leaks.len() > 20 {
+                    writeln!(f, "  … and {} more", leaks.len() - 20)?;
+                }
+                write!(
+                    f,
+                    "help: `salesbook check --audience shared` shows where the cases name them; \
+                     rephrase those places, or declare the name in the customer's `aliases`"
+                )
+            }
         }
     }
 }
@@ -156,6 +176,23 @@ pub fn build_with(
             return Err(e);
         }
     };
+    if opts.audience == Audience::Shared {
+        // Fail closed: the shared site leaves the team only when no byte of it
+        // holds a confidential string (SPEC §6).
+        let names = crate::confidential::Confidential::shared(&book.repo, &book.index);
+        let scanned = crate::confidential::scan::Scanner::new(&names, &book.repo).dir(&tmp);
+        let leaks = match scanned {
+            Ok(leaks) => leaks,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&tmp);
+                return Err(io_err("cannot read back", &tmp, e));
+            }
+        };
+        if !leaks.is_empty() {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(BuildError::Leak(leaks));
+        }
+    }
     output::swap(&tmp, out, &old).map_err(|e| {
         let _ = std::fs::remove_dir_all(&tmp);
         io_err("cannot move into place", out, e)

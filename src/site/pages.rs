@@ -637,17 +637,8 @@ pub fn write_all(
     let cases: Vec<&Case> = match opts.audience {
         Audience::Team => book.repo.cases.iter().collect(),
         Audience::Shared => {
-            let cases: Vec<&Case> = book.repo.cases.iter().filter(|c| c.shareable).collect();
-            let mut order = Vec::new();
-            for c in &cases {
-                if let Some(d) = &c.deal
-                    && let Some(&di) = book.index.deals.get(d.as_str())
-                {
-                    order.push(book.repo.deals[di].customer.value.clone());
-                }
-            }
-            site.anon = Some(Anon::new(&book.repo, &order));
-            cases
+            site.anon = Some(Anon::new(&book.repo, &book.index));
+            book.repo.cases.iter().filter(|c| c.shareable).collect()
         }
     };
     let mut cases = cases;
@@ -1401,6 +1392,9 @@ impl Site<'_> {
                         link(l.value.clone(), self.lead_href_by_id(l)),
                     ));
                 }
+                if !c.aliases.is_empty() {
+                    profile.push((self.s("aliases"), txt(c.aliases.join("、"))));
+                }
                 profile.extend([
                     (
                         self.s("priority"),
@@ -2107,6 +2101,27 @@ impl Site<'_> {
     fn case_pages(&self, cases: &[&Case]) -> Result<(), BuildError> {
         let shared = self.anon.is_some();
         let tag_href = |t: &str| format!("@/cases/tags/{}/index.html", encode(t));
+        // The shared site's paths are neutral (SPEC §6): a case's file stem often
+        // spells its customer. Cases are numbered oldest first, so a new case
+        // leaves the others' addresses as they were.
+        let slugs: HashMap<&str, String> = if shared {
+            let mut by_date: Vec<&Case> = cases.to_vec();
+            by_date.sort_by(|a, b| (a.date.value, &a.meta.id).cmp(&(b.date.value, &b.meta.id)));
+            by_date
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.meta.id.as_str(), (i + 1).to_string()))
+                .collect()
+        } else {
+            cases
+                .iter()
+                .map(|c| (c.meta.id.as_str(), encode(&c.meta.id)))
+                .collect()
+        };
+        let slug = |c: &Case| slugs[c.meta.id.as_str()].clone();
+        // Tags are grouped as this audience reads them: in the shared site a
+        // tag that names a customer becomes its label, and so does its path.
+        let tag_key = |t: &str| if shared { self.text(t) } else { t.to_string() };
         let result = |r: CaseResult| match r {
             CaseResult::Success => "success",
             CaseResult::Failure => "failure",
@@ -2115,7 +2130,8 @@ impl Site<'_> {
         // collected in the library's order.
         let one = |c: &&Case| -> Result<_, BuildError> {
             let title = self.text(&c.title);
-            let href = format!("@/cases/{}/index.html", encode(&c.meta.id));
+            let slug = slug(c);
+            let href = format!("@/cases/{slug}/index.html");
             let stage = c
                 .stage
                 .as_ref()
@@ -2123,7 +2139,7 @@ impl Site<'_> {
             let industry = self.case_industry(c);
             let row = vec![
                 Cell {
-                    id: format!("case-{}", encode(&c.meta.id)),
+                    id: format!("case-{slug}"),
                     ..link(title.clone(), href.clone())
                 },
                 txt(c.date.value.to_string()),
@@ -2166,8 +2182,9 @@ impl Site<'_> {
             let tag_cells: Vec<Cell> = c
                 .tags
                 .iter()
+                .map(|t| tag_key(t))
                 .filter(|t| safe_id(t))
-                .map(|t| link(self.text(t), tag_href(t)))
+                .map(|t| link(self.text(&t), tag_href(&t)))
                 .collect();
             info.extend(self.last_changed(c.meta.file));
             let mut secs = vec![kv("", info)];
@@ -2188,7 +2205,7 @@ impl Site<'_> {
                 self.markdown(&c.body)
             };
             let search = SearchEntry {
-                id: encode(&c.meta.id),
+                id: slug.clone(),
                 result: result(c.result),
                 stage: c.stage.as_ref().map_or(String::new(), |s| s.value.clone()),
                 tags: c.tags.iter().map(|t| self.text(t)).collect(),
@@ -2201,16 +2218,16 @@ impl Site<'_> {
             }
             let entry = serde_json::json!({
                 "title": xml_chars(&title),
-                "id": format!("urn:salesbook:case:{}", c.meta.id),
+                "id": format!("urn:salesbook:case:{slug}"),
                 "link": match &self.opts.base_url {
-                    Some(b) => format!("{}/cases/{}/index.html", b.trim_end_matches('/'), encode(&c.meta.id)),
-                    None => format!("{}/index.html", encode(&c.meta.id)),
+                    Some(b) => format!("{}/cases/{slug}/index.html", b.trim_end_matches('/')),
+                    None => format!("{slug}/index.html"),
                 },
                 "updated": format!("{}T00:00:00Z", c.date.value),
                 "summary": xml_chars(&c.lessons.iter().map(|l| self.text(l)).collect::<Vec<_>>().join("；")),
             });
             self.page(
-                &format!("cases/{}/index.html", c.meta.id),
+                &format!("cases/{slug}/index.html"),
                 "case.html",
                 "nav_cases",
                 title,
@@ -2226,10 +2243,12 @@ impl Site<'_> {
         let mut search = Vec::with_capacity(done.len());
         let mut entries = Vec::with_capacity(done.len());
         for (c, (row, s, e)) in cases.iter().zip(done) {
-            for t in &c.tags {
-                if safe_id(t) {
-                    tags.entry(t.clone()).or_default().push(row.clone());
-                }
+            // Two tags of a case may read the same to this audience: one row.
+            let mut keys: Vec<String> = c.tags.iter().map(|t| tag_key(t)).collect();
+            keys.sort();
+            keys.dedup();
+            for t in keys.into_iter().filter(|t| safe_id(t)) {
+                tags.entry(t).or_default().push(row.clone());
             }
             rows.push(row);
             search.push(s);
