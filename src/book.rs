@@ -37,6 +37,10 @@ pub struct Book {
     pub snapshot: Snapshot,
     /// The data folder.
     pub dir: PathBuf,
+    /// What the shared audience may not read, built on first use (its
+    /// automaton is most of a shared build's cost) and shared by the check,
+    /// the anonymiser and the read-back scan.
+    shared_names: std::sync::OnceLock<crate::confidential::Confidential>,
 }
 
 impl Book {
@@ -132,7 +136,15 @@ impl Book {
             notes,
             snapshot: snapshot.clone(),
             dir: dir.to_path_buf(),
+            shared_names: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The confidential forms for the shared audience
+    /// ([`crate::confidential::Confidential::shared`]).
+    pub fn shared_names(&self) -> &crate::confidential::Confidential {
+        self.shared_names
+            .get_or_init(|| crate::confidential::Confidential::shared(&self.repo, &self.index))
     }
 
     /// Frees the text of every file no diagnostic points into, once lags and
@@ -199,6 +211,7 @@ impl Book {
         }
         let clock = Instant::now();
         let patch = crate::load::patch(&mut self.repo, &self.dir, paths)?;
+        self.shared_names = std::sync::OnceLock::new();
         self.loading
             .retain(|d| patch.files.binary_search(&d.file).is_err());
         self.loading.extend(patch.diagnostics.iter().cloned());

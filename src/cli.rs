@@ -396,7 +396,7 @@ fn load(global: &Global, shared: bool) -> Result<Book, i32> {
         EXIT_USAGE
     })?;
     if shared {
-        let found = crate::check::shared(&book.repo, &book.index);
+        let found = crate::check::shared(&book.repo, book.shared_names());
         book.diagnostics.extend(found.0);
         book.diagnostics.sort(&book.repo.sources);
     }

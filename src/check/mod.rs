@@ -15,10 +15,9 @@ mod timeliness;
 pub use timeliness::check as timeliness;
 
 /// The shared audience's rules (`check --audience shared`), run on request.
-pub fn shared(repo: &Repo, index: &Index) -> Diagnostics {
+pub fn shared(repo: &Repo, names: &crate::confidential::Confidential) -> Diagnostics {
     let mut out = Diagnostics::default();
-    let names = crate::confidential::Confidential::shared(repo, index);
-    shared::check(repo, &names, &mut out);
+    shared::check(repo, names, &mut out);
     out
 }
 

@@ -192,17 +192,19 @@ impl Confidential {
         }
         for l in &repo.leads {
             let key = normalize(&l.company);
+            let (file, from) = (l.meta.file, l.meta.span.start);
+            // A lead of a known company (most are: the customer it became)
+            // adds no form but its id.
             let label = match company_labels.get(&key) {
                 Some(&label) => label,
                 None => {
                     let label = b.label(company_label(&l.industry, n));
                     n += 1;
                     company_labels.insert(key, label);
+                    b.company(&l.company, None, file, from, label);
                     label
                 }
             };
-            let (file, from) = (l.meta.file, l.meta.span.start);
-            b.company(&l.company, None, file, from, label);
             if derive::long_enough(&l.meta.id) {
                 b.add(normalize(&l.meta.id), Kind::Id, file, from, label);
             }

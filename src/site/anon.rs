@@ -2,18 +2,15 @@
 //! become neutral labels, contact data is removed.
 
 use crate::confidential::Confidential;
-use crate::model::{Index, Repo};
 use crate::personal::find_personal_data;
 
-pub struct Anon {
-    pub names: Confidential,
+pub struct Anon<'b> {
+    pub names: &'b Confidential,
 }
 
-impl Anon {
-    pub fn new(repo: &Repo, index: &Index) -> Anon {
-        Anon {
-            names: Confidential::shared(repo, index),
-        }
+impl<'b> Anon<'b> {
+    pub fn new(names: &'b Confidential) -> Anon<'b> {
+        Anon { names }
     }
 
     pub fn customer(&self, id: &str) -> String {

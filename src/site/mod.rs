@@ -179,8 +179,8 @@ pub fn build_with(
     if opts.audience == Audience::Shared {
         // Fail closed: the shared site leaves the team only when no byte of it
         // holds a confidential string (SPEC §6).
-        let names = crate::confidential::Confidential::shared(&book.repo, &book.index);
-        let scanned = crate::confidential::scan::Scanner::new(&names, &book.repo).dir(&tmp);
+        let scanned =
+            crate::confidential::scan::Scanner::new(book.shared_names(), &book.repo).dir(&tmp);
         let leaks = match scanned {
             Ok(leaks) => leaks,
             Err(e) => {

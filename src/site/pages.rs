@@ -197,7 +197,7 @@ struct Site<'a> {
     dir: &'a Path,
     /// The month-start forecasts from git, for forecast accuracy.
     committed: Option<&'a Committed>,
-    anon: Option<Anon>,
+    anon: Option<Anon<'a>>,
     /// Incremental (`serve`): only these pages, each written beside and renamed
     /// over the old one, so a reader sees the old page or the new one.
     only: Option<&'a Affected>,
@@ -637,7 +637,7 @@ pub fn write_all(
     let cases: Vec<&Case> = match opts.audience {
         Audience::Team => book.repo.cases.iter().collect(),
         Audience::Shared => {
-            site.anon = Some(Anon::new(&book.repo, &book.index));
+            site.anon = Some(Anon::new(book.shared_names()));
             book.repo.cases.iter().filter(|c| c.shareable).collect()
         }
     };
