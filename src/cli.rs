@@ -123,7 +123,8 @@ pub enum Command {
         /// Absolute URL the site is served from; default: relative links (works from file://)
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
-        /// Replace the output folder even when it is not a salesbook site
+        /// Replace the output folder even when it is not a salesbook site: EVERYTHING IN IT
+        /// IS DELETED (never a folder holding .git or other hidden files, nor home)
         #[arg(long)]
         force: bool,
     },

@@ -109,8 +109,27 @@ pub fn has_date(line: &str) -> bool {
     })
 }
 
+/// `git`, run so that a repository's own configuration cannot make it run a
+/// program: a hostile `.git/config` (a cloned contributor's repository) may
+/// name an fsmonitor hook, a signature program or hooks, and salesbook only
+/// reads. No optional locks: reading never writes the index.
+pub(crate) const SAFE_CONFIG: &[&str] = &[
+    "-c",
+    "core.fsmonitor=false",
+    "-c",
+    "core.hooksPath=/dev/null",
+    "-c",
+    "log.showSignature=false",
+    "-c",
+    "gpg.program=false",
+    "-c",
+    "core.pager=cat",
+    "--no-optional-locks",
+];
+
 fn git(dir: &Path) -> Command {
     let mut cmd = Command::new("git");
+    cmd.args(SAFE_CONFIG);
     cmd.current_dir(dir)
         // Inside a hook these point at the hook's repository and index; the
         // data folder finds its own repository.

@@ -478,6 +478,26 @@ fn footer_states_the_data_commit() {
         f.contains("Data commit") && f.contains("uncommitted changes"),
         "{f}"
     );
+    // The shared site says nothing from git (SECURITY.md): no commit, no date.
+    let shared = tmp.path().join("shared");
+    let (code, _, err) = salesbook(
+        &h.data,
+        &[
+            "build",
+            "--audience",
+            "shared",
+            "--out",
+            shared.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let page = std::fs::read_to_string(shared.join("index.html")).unwrap();
+    assert!(
+        !page.contains(head.trim())
+            && !page.contains("Data commit")
+            && !page.contains("class=\"commit\""),
+        "{page}"
+    );
     // Outside git: no commit.
     let plain = tmp.path().join("plain");
     copy_dir(&fixture(), &plain);

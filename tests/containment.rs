@@ -458,3 +458,44 @@ fn a_data_repository_may_hold_its_own_build() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// `--force` replaces a folder that is not a salesbook site, but never one
+/// holding `.git` or other hidden entries (a repository, a home folder).
+#[test]
+fn force_never_replaces_a_folder_with_hidden_entries() {
+    let build = |out: &Path| {
+        let o = Command::new(env!("CARGO_BIN_EXE_salesbook"))
+            .arg("--data")
+            .arg(sample())
+            .arg("build")
+            .arg("--out")
+            .arg(out)
+            .arg("--force")
+            .output()
+            .unwrap();
+        (
+            o.status.code().unwrap(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("someone");
+    std::fs::create_dir_all(home.join(".git")).unwrap();
+    std::fs::write(home.join(".bashrc"), "alias ll='ls -l'\n").unwrap();
+    std::fs::write(home.join("notes.txt"), "keep me\n").unwrap();
+    let (code, err) = build(&home);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--force does not override this"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(home.join(".bashrc")).unwrap(),
+        "alias ll='ls -l'\n"
+    );
+    assert!(home.join(".git").is_dir() && home.join("notes.txt").is_file());
+    // A plain folder of other files is still replaced with --force.
+    let plain = tmp.path().join("plain");
+    std::fs::create_dir_all(&plain).unwrap();
+    std::fs::write(plain.join("old.txt"), "x").unwrap();
+    let (code, err) = build(&plain);
+    assert_eq!(code, 0, "{err}");
+    assert!(!plain.join("old.txt").exists() && plain.join("index.html").is_file());
+}

@@ -409,3 +409,53 @@ fn the_history_cache_is_used_continued_rebuilt_after_a_rewrite_and_ignored_when_
         assert!(text.starts_with("{\"version\":1,"), "{text}");
     }
 }
+
+/// A hostile `.git/config` (a contributor's repository, cloned) cannot make
+/// salesbook run a program: an fsmonitor hook that would run on `git status`
+/// (the footer's "uncommitted changes") and on every read stays unrun.
+#[cfg(unix)]
+#[test]
+fn a_hostile_git_config_runs_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    let data = repo.join("data");
+    copy_dir(&fixture(), &data);
+    git(&repo, &["init", "-q"], None);
+    commit_all(&repo, "data", "2023-10-30T10:00:00+08:00");
+    let marker = tmp.path().join("ran");
+    let hook = tmp.path().join("hook.sh");
+    std::fs::write(
+        &hook,
+        format!("#!/bin/sh\necho \"$0 $*\" >> '{}'\n", marker.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let hook = hook.to_str().unwrap();
+    git(&repo, &["config", "core.fsmonitor", hook], None);
+    git(&repo, &["config", "gpg.program", hook], None);
+    git(&repo, &["config", "log.showSignature", "true"], None);
+    git(&repo, &["config", "core.pager", hook], None);
+    // The trap is armed: git itself runs the hook.
+    let _ = git(&repo, &["status", "--porcelain"], None);
+    assert!(
+        marker.exists(),
+        "the fsmonitor hook did not run for plain git"
+    );
+    std::fs::remove_file(&marker).unwrap();
+    let site = tmp.path().join("site");
+    for args in [
+        vec!["check"],
+        vec!["build", "--out", site.to_str().unwrap()],
+        vec!["--at", "HEAD", "report"],
+        vec!["diff", "HEAD"],
+    ] {
+        let (code, _, err) = salesbook(&data, &args);
+        assert!(code == 0 || code == 1, "{args:?}: {err}");
+        assert!(
+            !marker.exists(),
+            "{args:?} ran {}",
+            std::fs::read_to_string(&marker).unwrap()
+        );
+    }
+}

@@ -161,8 +161,20 @@ pub fn build_with(
             .map_err(|e| io_err("cannot read", out, e))?
             .next()
             .is_none();
-        if !empty && !out.join(MARKER).is_file() && !opts.force {
-            return Err(BuildError::NotASite(out.clone()));
+        let ours = out.join(MARKER).is_file();
+        if !empty && !ours {
+            // A repository or a home folder is never replaced, --force or not.
+            if let Some(entry) = output::precious(out) {
+                return Err(BuildError::Refused(format!(
+                    "refusing to replace {}: it is not a salesbook site and holds {entry} \
+                     (a repository or a home folder?); choose another --out \
+                     (--force does not override this)",
+                    out.display()
+                )));
+            }
+            if !opts.force {
+                return Err(BuildError::NotASite(out.clone()));
+            }
         }
     }
     let theme = site_theme(book, data_dir, opts)?;

@@ -50,8 +50,49 @@ pub fn resolve(p: &Path) -> io::Result<PathBuf> {
     Ok(abs)
 }
 
+/// The account's home folder from the account database (`/etc/passwd`, the
+/// entry of the real user id), which `$HOME` may not name (unset, `/`, or
+/// another folder). Local accounts only: one from a directory service (NSS)
+/// is not seen.
+fn account_home() -> Option<PathBuf> {
+    #[cfg(target_os = "linux")]
+    {
+        let uid = rustix::process::getuid().as_raw();
+        let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+        home_in_passwd(&passwd, uid)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
+    }
+}
+
+/// The home field of `uid`'s line in a passwd file (`name:pw:uid:gid:gecos:home:shell`).
+fn home_in_passwd(passwd: &str, uid: u32) -> Option<PathBuf> {
+    passwd.lines().find_map(|l| {
+        let f: Vec<&str> = l.split(':').collect();
+        (f.len() >= 7 && f[2].parse() == Ok(uid) && !f[5].is_empty()).then(|| PathBuf::from(f[5]))
+    })
+}
+
+/// The home folders to protect: `$HOME` and the account's, resolved.
+fn homes() -> Vec<PathBuf> {
+    let env = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from);
+    let mut out: Vec<PathBuf> = env
+        .into_iter()
+        .chain(account_home())
+        .filter_map(|h| resolve(&h).ok())
+        // `HOME=/` protects nothing by itself: `/` is refused anyway.
+        .filter(|h| h.parent().is_some())
+        .collect();
+    out.dedup();
+    out
+}
+
 /// Why an output folder is refused (always, `--force` or not).
-fn refusal(out: &Path, data: &Path, home: Option<&Path>) -> Option<String> {
+fn refusal(out: &Path, data: &Path, homes: &[PathBuf]) -> Option<String> {
     if out.parent().is_none() {
         return Some("it is the root folder".into());
     }
@@ -80,16 +121,27 @@ fn refusal(out: &Path, data: &Path, home: Option<&Path>) -> Option<String> {
             data.display()
         ));
     }
-    if let Some(home) = home
-        && home.starts_with(out)
-    {
-        return Some(if home == out {
-            "it is the home folder".into()
-        } else {
-            format!("it contains the home folder {}", home.display())
-        });
+    for home in homes {
+        if home.starts_with(out) {
+            return Some(if home == out {
+                "it is the home folder".into()
+            } else {
+                format!("it contains the home folder {}", home.display())
+            });
+        }
     }
     None
+}
+
+/// A folder that is not a salesbook site but holds a `.git` or other hidden
+/// entries (a repository, a home folder, a project): never replaced, even with
+/// `--force`. Returns the first such entry.
+pub fn precious(out: &Path) -> Option<String> {
+    let entries = std::fs::read_dir(out).ok()?;
+    entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with('.') && n != super::MARKER)
 }
 
 /// Refuses an output folder that replacing or filling would harm: the data
@@ -101,10 +153,7 @@ pub fn guard(out: &Path, data: &Path) -> Result<(), String> {
     let canon = |p: &Path| resolve(p).map_err(|e| format!("cannot resolve {}: {e}", p.display()));
     let out_c = canon(out)?;
     let data_c = canon(data)?;
-    let home = std::env::var_os("HOME")
-        .filter(|h| !h.is_empty())
-        .and_then(|h| resolve(Path::new(&h)).ok());
-    match refusal(&out_c, &data_c, home.as_deref()) {
+    match refusal(&out_c, &data_c, &homes()) {
         Some(why) => Err(format!(
             "refusing to write to {}: {why}; choose another --out (--force does not override this)",
             out.display()
@@ -312,8 +361,8 @@ mod tests {
     #[test]
     fn refuses_data_its_parents_inside_root_and_home() {
         let data = Path::new("/w/repo/data");
-        let home = Some(Path::new("/home/ann"));
-        let r = |out: &str| refusal(Path::new(out), data, home);
+        let homes = [PathBuf::from("/home/ann"), PathBuf::from("/srv/ann")];
+        let r = |out: &str| refusal(Path::new(out), data, &homes);
         assert!(r("/w/repo/data").unwrap().contains("is the data folder"));
         assert!(r("/w/repo/data/leads").unwrap().contains("inside leads/"));
         assert!(
@@ -339,6 +388,35 @@ mod tests {
         assert_eq!(r("/w/repo/data/public"), None);
         assert_eq!(r("/w/repo/data/site"), None);
         assert_eq!(r("/home/ann/site"), None);
+        // The account's home as well as $HOME's.
+        assert!(r("/srv/ann").unwrap().contains("is the home folder"));
+        assert!(r("/srv").unwrap().contains("contains the home"));
+    }
+
+    #[test]
+    fn the_account_home_comes_from_the_passwd_entry_of_the_uid() {
+        let passwd = "root:x:0:0:root:/root:/bin/bash\n\
+                      # comment\n\
+                      ann:x:1000:1000:Ann,,,:/home/ann:/bin/zsh\n\
+                      bad:x:1001\n";
+        assert_eq!(
+            home_in_passwd(passwd, 1000),
+            Some(PathBuf::from("/home/ann"))
+        );
+        assert_eq!(home_in_passwd(passwd, 0), Some(PathBuf::from("/root")));
+        assert_eq!(home_in_passwd(passwd, 1001), None);
+        assert_eq!(home_in_passwd(passwd, 7), None);
+    }
+
+    #[test]
+    fn a_folder_with_hidden_entries_is_precious() {
+        let tmp = tempfile::tempdir().unwrap();
+        assert_eq!(precious(tmp.path()), None);
+        std::fs::write(tmp.path().join("index.html"), "x").unwrap();
+        std::fs::write(tmp.path().join(crate::site::MARKER), "x").unwrap();
+        assert_eq!(precious(tmp.path()), None);
+        std::fs::write(tmp.path().join(".bashrc"), "x").unwrap();
+        assert_eq!(precious(tmp.path()), Some(".bashrc".into()));
     }
 
     #[cfg(unix)]

@@ -172,6 +172,9 @@ fn data_commit(
     opts: &Options,
     strings: &BTreeMap<String, String>,
 ) -> Option<DataCommit> {
+    if opts.audience == Audience::Shared {
+        return None; // nothing from git leaves the team (SECURITY.md)
+    }
     let at = match &book.snapshot {
         crate::book::Snapshot::WorkTree => None,
         crate::book::Snapshot::Revision(rev) => Some(rev),
@@ -2136,7 +2139,8 @@ impl Site<'_> {
                 .stage
                 .as_ref()
                 .map_or(NULL.into(), |s| self.stage_by_id(s));
-            let industry = self.case_industry(c);
+            // Free text, like the title: it may name the customer.
+            let industry = self.text(&self.case_industry(c));
             let row = vec![
                 Cell {
                     id: format!("case-{slug}"),
