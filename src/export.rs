@@ -504,10 +504,17 @@ pub fn write_to(
     output::guard(dir, data_dir).map_err(ExportError::Refused)?;
     let _lock = output::Lock::acquire(dir, "export").map_err(ExportError::Locked)?;
     let io = |e: std::io::Error| ExportError::Io(dir.to_path_buf(), e);
-    for name in FILES {
-        let tmp = temp_name(&dir.join(name));
-        if std::fs::symlink_metadata(&tmp).is_ok_and(|m| m.is_file()) {
-            std::fs::remove_file(&tmp).map_err(io)?;
+    // The temporary files of a killed export (`.kpis.json.<random>.tmp`): under
+    // the lock no other export is writing them. Removing never follows a link.
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let ours = name.strip_prefix('.').is_some_and(|n| {
+                n.ends_with(".tmp") && FILES.iter().any(|f| n.starts_with(&format!("{f}.")))
+            });
+            if ours {
+                std::fs::remove_file(e.path()).map_err(io)?;
+            }
         }
     }
     write(dir, repo, index, metrics, format, reveal_contacts).map_err(io)
@@ -548,11 +555,13 @@ pub fn write(
     std::fs::create_dir_all(dir)?;
     // Each file goes to its temporary name as soon as it is made, so that only
     // one is held in memory (at scale they are tens of MB each).
-    let mut names: Vec<String> = Vec::new();
+    let mut staged_files: Vec<(String, crate::atomic::TempPath)> = Vec::new();
     let mut stage = |name: String, bytes: std::io::Result<Vec<u8>>| -> std::io::Result<()> {
-        let written = bytes.and_then(|b| std::fs::write(temp_name(&dir.join(&name)), b));
-        names.push(name);
-        written
+        use std::io::Write as _;
+        let (mut file, tmp) = crate::atomic::temp_beside(&dir.join(&name), ".tmp")?;
+        file.write_all(&bytes?)?;
+        staged_files.push((name, tmp));
+        Ok(())
     };
     let staged = (|| -> std::io::Result<()> {
         if matches!(format, ExportFormat::All | ExportFormat::Json) {
@@ -573,15 +582,12 @@ pub fn write(
         }
         Ok(())
     })();
-    if let Err(e) = staged {
-        for name in &names {
-            let _ = std::fs::remove_file(temp_name(&dir.join(name)));
-        }
-        return Err(e);
-    }
-    for name in &names {
-        let path = dir.join(name);
-        std::fs::rename(temp_name(&path), &path)?;
+    // On an error the temporary files are removed as they drop.
+    staged?;
+    let mut names = Vec::with_capacity(staged_files.len());
+    for (name, tmp) in staged_files {
+        tmp.persist(dir.join(&name)).map_err(|e| e.error)?;
+        names.push(name);
     }
     Ok(names)
 }
@@ -646,13 +652,6 @@ fn formula_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     } else {
         cell.into()
     }
-}
-
-/// `kpis.json` → `kpis.json.tmp`: where a file is written before its rename.
-fn temp_name(path: &Path) -> std::path::PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(".tmp");
-    name.into()
 }
 
 #[cfg(test)]

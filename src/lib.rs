@@ -4,6 +4,7 @@
 //! The data flows one way: [`load`] (walk + parse, with spans) → [`check`]
 //! (diagnostics) → [`metrics`] (pure functions) → output.
 
+pub mod atomic;
 pub mod author;
 pub mod book;
 pub mod chart;

@@ -53,15 +53,19 @@ pub fn find_personal_data(text: &str) -> Vec<std::ops::Range<usize>> {
     // Email addresses: around each `@`, ASCII word characters on both sides.
     let is_local = |b: u8| b.is_ascii_alphanumeric() || b"._%+-".contains(&b);
     let is_domain = |b: u8| b.is_ascii_alphanumeric() || b".-".contains(&b);
+    // Looked at no further than an address can reach (RFC 5321: 64 bytes of
+    // local part, 255 of domain), so text full of `@` stays linear.
     for (at, _) in text.match_indices('@') {
-        let start = bytes[..at]
+        let from = at.saturating_sub(64);
+        let start = bytes[from..at]
             .iter()
             .rposition(|&b| !is_local(b))
-            .map_or(0, |p| p + 1);
-        let end = bytes[at + 1..]
+            .map_or(from, |p| from + p + 1);
+        let to = (at + 1 + 255).min(bytes.len());
+        let end = bytes[at + 1..to]
             .iter()
             .position(|&b| !is_domain(b))
-            .map_or(bytes.len(), |p| at + 1 + p);
+            .map_or(to, |p| at + 1 + p);
         let end = text[..end].trim_end_matches('.').len();
         if start < at && is_valid_email(&text[start..end]) {
             found.push(start..end);

@@ -106,12 +106,17 @@ impl Server {
 
     /// `GET path` with the path sent exactly as given; (status, body).
     fn get(&self, path: &str) -> (u16, String) {
+        self.get_with(path, &format!("Host: {}\r\n", self.addr))
+    }
+
+    /// `GET path` with exactly these header lines (each ending in CRLF);
+    /// (status, the whole response after the status line for redirects, or the body).
+    fn get_with(&self, path: &str, headers: &str) -> (u16, String) {
         let mut s = TcpStream::connect(self.addr).unwrap();
         s.set_read_timeout(Some(WAIT)).unwrap();
         write!(
             s,
-            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            self.addr
+            "GET {path} HTTP/1.1\r\n{headers}Connection: close\r\n\r\n"
         )
         .unwrap();
         let mut raw = Vec::new();
@@ -122,10 +127,13 @@ impl Server {
             .nth(1)
             .and_then(|c| c.parse().ok())
             .unwrap_or_else(|| panic!("no status in {text:?}"));
-        let body = text
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_string())
-            .unwrap_or_default();
+        let body = if (300..400).contains(&status) {
+            text
+        } else {
+            text.split_once("\r\n\r\n")
+                .map(|(_, b)| b.to_string())
+                .unwrap_or_default()
+        };
         (status, body)
     }
 
@@ -320,4 +328,68 @@ fn traversal_is_refused() {
     assert_eq!(server.get("/").0, 200);
     assert_eq!(server.get("/index.html?x=1").0, 200);
     assert_eq!(server.get("/months").0, 308);
+}
+
+/// DNS rebinding and cross-origin reads (issue 21): only requests addressed to
+/// the server by a loopback name or its bound address are answered; another
+/// site's page can neither read a page nor open the websocket; redirects stay
+/// on this origin.
+#[test]
+fn only_requests_addressed_to_this_server_are_answered() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    copy_dir(&sample(), &data);
+    let server = Server::start(&data, &tmp.path().join("tmp"));
+    let port = server.addr.port();
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        "localhost".into(),
+    ] {
+        assert_eq!(
+            server.get_with("/", &format!("Host: {host}\r\n")).0,
+            200,
+            "{host}"
+        );
+    }
+    for headers in [
+        format!("Host: rebind.attacker.example:{port}\r\n"),
+        "Host: rebind.attacker.example\r\n".to_string(),
+        String::new(),
+        format!("Host: localhost:{port}\r\nOrigin: http://attacker.example\r\n"),
+        format!("Host: localhost:{port}\r\nOrigin: null\r\n"),
+    ] {
+        for path in ["/", "/data/kpis.json", "/__salesbook/errors.json"] {
+            let (status, body) = server.get_with(path, &headers);
+            assert_eq!(status, 403, "{path} with {headers:?}: {body}");
+        }
+    }
+    // Same-origin requests from the server's own pages pass.
+    let own = format!("Host: localhost:{port}\r\nOrigin: http://localhost:{port}\r\n");
+    assert_eq!(server.get_with("/", &own).0, 200);
+    // A websocket opened by another site's page is refused.
+    let s = TcpStream::connect(server.addr).unwrap();
+    s.set_read_timeout(Some(WAIT)).unwrap();
+    let req = tungstenite::client::IntoClientRequest::into_client_request(format!(
+        "ws://{}/__salesbook/ws",
+        server.addr
+    ))
+    .map(|mut r| {
+        r.headers_mut()
+            .insert("Origin", "http://attacker.example".parse().unwrap());
+        r
+    })
+    .unwrap();
+    assert!(tungstenite::client(req, s).is_err());
+    // `//customers` redirects within this site, never to the host `customers`.
+    let (status, head) = server.get("//customers");
+    assert_eq!(status, 308, "{head}");
+    let location = head
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("location: ")
+                .or_else(|| l.strip_prefix("Location: "))
+        })
+        .unwrap_or_default();
+    assert_eq!(location.trim(), "/customers/", "{head}");
 }

@@ -23,18 +23,10 @@ pub use new::{NewArgs, NewKind};
 /// should it be left behind), which is then linked to its final name — a link
 /// fails when the name exists, so a concurrent writer is never overwritten.
 pub fn write_new_file(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let (mut f, tmp) = crate::atomic::temp_beside(path, ".tmp")?;
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
         f.write_all(text.as_bytes())?;
         f.sync_all()?;
-        drop(f);
         match std::fs::hard_link(&tmp, path) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
@@ -43,7 +35,8 @@ pub fn write_new_file(path: &Path, text: &str) -> std::io::Result<()> {
             Err(_) => std::fs::rename(&tmp, path),
         }
     })();
-    let _ = std::fs::remove_file(&tmp);
+    drop(f);
+    drop(tmp); // removes the temporary name (the link keeps the file)
     result.map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             already_exists(path)

@@ -236,10 +236,16 @@ pub fn check(repo: &Repo, index: &Index, out: &mut Diagnostics) {
         if let Some(author) = &c.author {
             refs.owner(out, file, author);
         }
-        for found in find_personal_data(&c.body) {
-            let span = c.body_offset + found.start..c.body_offset + found.end;
+        // Said once per review, at the first place, with the count.
+        let found = find_personal_data(&c.body);
+        if let Some(first) = found.first() {
+            let span = c.body_offset + first.start..c.body_offset + first.end;
+            let more = match found.len() {
+                1 => String::new(),
+                n => format!(" ({n} places in this review)"),
+            };
             out.push(
-                Diagnostic::warning("personal-data-in-case", file, span, "a case review contains what looks like a phone number or email address")
+                Diagnostic::warning("personal-data-in-case", file, span, format!("a case review contains what looks like a phone number or email address{more}"))
                     .with_hint("case reviews are shared beyond the team: remove personal contact data from the text"),
             );
         }

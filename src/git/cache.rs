@@ -75,12 +75,8 @@ impl Store {
         let Ok(bytes) = serde_json::to_vec(&cached) else {
             return;
         };
-        let tmp = self
-            .path
-            .with_extension(format!("tmp-{}", std::process::id()));
-        if std::fs::write(&tmp, bytes).is_err() || std::fs::rename(&tmp, &self.path).is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
+        // Best effort: a cache that cannot be written is read from git next time.
+        let _ = crate::atomic::write(&self.path, &bytes, ".tmp");
     }
 }
 

@@ -116,7 +116,10 @@ impl Shared {
     }
 }
 
-pub fn router(shared: Arc<Shared>) -> Router {
+/// The routes, answering only requests addressed to this server: `bind` is
+/// the address it listens on (besides the loopback names).
+pub fn router(shared: Arc<Shared>, bind: std::net::IpAddr) -> Router {
+    let hosts = Arc::new(Hosts::new(bind));
     Router::new()
         .route("/__salesbook/ws", get(socket))
         .route("/__salesbook/version", get(version))
@@ -124,6 +127,69 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/__salesbook/livereload.js", get(script))
         .fallback(file)
         .with_state(shared)
+        .layer(axum::middleware::from_fn(
+            move |req: Request, next: axum::middleware::Next| {
+                let hosts = hosts.clone();
+                async move {
+                    if hosts.admits(&req) {
+                        next.run(req).await
+                    } else {
+                        plain(
+                            StatusCode::FORBIDDEN,
+                            "forbidden: not addressed to this server\n",
+                        )
+                    }
+                }
+            },
+        ))
+}
+
+/// DNS rebinding: a page of another site whose name resolves to this machine
+/// could read the pipeline through the visitor's browser. Its requests carry
+/// that site's name in `Host` (and `Origin`); only the loopback names and the
+/// bound address are answered, and a cross-origin request (a websocket from
+/// another page) is refused.
+struct Hosts(Vec<String>);
+
+impl Hosts {
+    fn new(bind: std::net::IpAddr) -> Hosts {
+        let mut names: Vec<String> = ["localhost", "127.0.0.1", "[::1]"]
+            .map(String::from)
+            .to_vec();
+        names.push(match bind {
+            std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+            v4 => v4.to_string(),
+        });
+        Hosts(names)
+    }
+
+    /// `name[:port]` names this server.
+    fn names(&self, authority: &str) -> bool {
+        let authority = authority.to_ascii_lowercase();
+        let host = match authority.rsplit_once(':') {
+            Some((h, port))
+                if !h.is_empty()
+                    && port.bytes().all(|b| b.is_ascii_digit())
+                    && !h.ends_with(':') =>
+            {
+                h
+            }
+            _ => authority.as_str(),
+        };
+        self.0.iter().any(|n| n == host)
+    }
+
+    fn admits(&self, req: &Request) -> bool {
+        let header = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
+        let host_ok = header(header::HOST).is_some_and(|h| self.names(h));
+        let origin_ok = match header(header::ORIGIN) {
+            None => true,
+            Some(o) => o
+                .strip_prefix("http://")
+                .is_some_and(|rest| self.names(rest.trim_end_matches('/'))),
+        };
+        host_ok && origin_ok
+    }
 }
 
 fn no_store(mut r: Response) -> Response {
@@ -288,12 +354,15 @@ async fn file(State(shared): State<Arc<Shared>>, req: Request) -> Response {
                 no_store(([(header::CONTENT_TYPE, ctype)], Body::from(bytes)).into_response())
             }
         }
-        Located::AddSlash(location) => match HeaderValue::from_str(&location) {
-            Ok(loc) => no_store(
-                (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, loc)]).into_response(),
-            ),
-            Err(_) => plain(StatusCode::BAD_REQUEST, "bad request\n"),
-        },
+        // Same-origin only: `//evil/` would be a protocol-relative redirect.
+        Located::AddSlash(location) => {
+            match HeaderValue::from_str(&format!("/{}", location.trim_start_matches(['/', '\\']))) {
+                Ok(loc) => no_store(
+                    (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, loc)]).into_response(),
+                ),
+                Err(_) => plain(StatusCode::BAD_REQUEST, "bad request\n"),
+            }
+        }
         Located::Outside => plain(StatusCode::FORBIDDEN, "forbidden\n"),
         Located::NotFound => {
             if wants_page(&raw)

@@ -104,7 +104,7 @@ pub fn run(cfg: Config) -> Result<(), String> {
         })
     };
 
-    let app = http::router(shared);
+    let app = http::router(shared, cfg.bind);
     let served = runtime.block_on(async move {
         let (quit, quitting) = tokio::sync::oneshot::channel::<()>();
         let server = axum::serve(listener, app).with_graceful_shutdown(async move {

@@ -493,25 +493,21 @@ impl<'a> Site<'a> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(io)?;
         }
-        let target = match self.only {
-            None => path.clone(),
-            Some(_) => path.with_file_name(format!(
-                ".{}.salesbook-tmp",
-                path.file_name()
-                    .map_or("page".into(), |n| n.to_string_lossy())
-            )),
+        // A fresh build writes into its own new folder; an incremental one
+        // into the live site, through a temporary file renamed over the page.
+        let (file, tmp) = match self.only {
+            None => (std::fs::File::create(&path).map_err(io)?, None),
+            Some(_) => {
+                let (f, t) = crate::atomic::temp_beside(&path, ".salesbook-tmp").map_err(io)?;
+                (f, Some(t))
+            }
         };
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&target).map_err(io)?);
+        let mut out = std::io::BufWriter::new(file);
         let filled = fill(&mut out).and_then(|()| out.flush().map_err(io));
         drop(out);
-        if let Err(e) = filled {
-            if target != path {
-                let _ = std::fs::remove_file(&target);
-            }
-            return Err(e);
-        }
-        if target != path {
-            std::fs::rename(&target, &path).map_err(io)?;
+        filled?; // a temporary file is removed as it drops
+        if let Some(tmp) = tmp {
+            tmp.persist(&path).map_err(|e| io(e.error))?;
         }
         if let Ok(mut w) = self.written.lock() {
             w.push(rel.to_string());
