@@ -158,7 +158,6 @@ impl Confidential {
             .filter_map(|id| by_id.get(id.as_str()).copied())
             .collect();
         let listed: HashSet<usize> = ids.iter().copied().collect();
-        ids.dedup();
         ids.extend((0..repo.customers.len()).filter(|i| !listed.contains(i)));
         let mut customers = HashMap::new();
         let mut company_labels: HashMap<String, usize> = HashMap::new();
@@ -220,9 +219,8 @@ impl Confidential {
                             email: Option<&crate::source::Sp<String>>,
                             file: FileId,
                             from: usize| {
-            if derive::long_enough(name) || name.chars().count() >= 2 {
-                b.value(name, Kind::Person, file, from, contact);
-            }
+            // Names of 2 characters or more (`add` keeps no shorter form).
+            b.value(name, Kind::Person, file, from, contact);
             if let Some(e) = email {
                 b.add(normalize(e), Kind::Email, file, e.span.start, hidden);
             }

@@ -57,6 +57,14 @@ fn every_written_form_is_replaced() {
 }
 
 #[test]
+fn labels_are_lettered_like_spreadsheet_columns() {
+    assert_eq!(
+        [0, 25, 26, 27, 701, 702].map(letter),
+        ["A", "Z", "AA", "AB", "ZZ", "AAA"]
+    );
+}
+
+#[test]
 fn latin_forms_match_whole_words_only() {
     let c = conf();
     assert_eq!(c.replace("Runze's fleet"), "物流客户A's fleet");
