@@ -191,7 +191,7 @@ fn checked(
     let mut diagnostics = Diagnostics(loading.to_vec());
     diagnostics.extend(crate::check::check(repo, index, metrics).0);
     if let Some(t) = git {
-        crate::check::timeliness(repo, t, &mut diagnostics);
+        crate::check::timeliness(repo, index, t, &mut diagnostics);
     }
     diagnostics.sort(&repo.sources);
     diagnostics

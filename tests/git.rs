@@ -459,3 +459,22 @@ fn a_hostile_git_config_runs_nothing() {
         );
     }
 }
+
+/// `[process] since`: events of history (a lead acquired, a deal started before
+/// it) are not held to `sla.update_hours`; records started on or after it are.
+#[test]
+fn history_before_process_since_has_no_late_entries() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("r");
+    build_history(&repo, &repo);
+    let config = std::fs::read_to_string(repo.join("pipeline.toml")).unwrap();
+    // LX001 (acquired 2023-10-08, the deal's lead) is history; LX002 (2023-10-11) is not.
+    let since = |day: &str| format!("{config}\n[process]\nsince = {day}\n");
+    std::fs::write(repo.join("pipeline.toml"), since("2023-10-11")).unwrap();
+    let late = late_entries(&repo);
+    assert_eq!(late, expected()[2..].to_vec());
+    std::fs::write(repo.join("pipeline.toml"), since("2023-10-12")).unwrap();
+    assert_eq!(late_entries(&repo), vec![]);
+    std::fs::write(repo.join("pipeline.toml"), since("2023-10-08")).unwrap();
+    assert_eq!(late_entries(&repo), expected());
+}

@@ -1,4 +1,6 @@
 //! Deal rules: process order, dates, core stages, closing, payments, outputs.
+//! Core stages and outputs are process rules: history from before
+//! `[process] since` is not held to them (SPEC §2.1).
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::format::plain as fmt_num;
@@ -10,6 +12,7 @@ pub fn check(repo: &Repo, index: &Index, out: &mut Diagnostics) {
     for deal in &repo.deals {
         let file = deal.meta.file;
         let has_lead = deal.lead.is_some() || repo.deal_lead(index, deal).is_some();
+        let history = repo.is_history_deal(index, deal);
 
         // Process order and dates.
         let mut prev: Option<(usize, &StageEntry)> = None;
@@ -91,7 +94,7 @@ pub fn check(repo: &Repo, index: &Index, out: &mut Diagnostics) {
             .filter_map(|e| Some((config.stage_index(&e.stage)?, e)))
             .collect();
         let lead_idx = config.stage_index("lead").filter(|_| has_lead);
-        if let Some(&(reached, _)) = indices.iter().max_by_key(|(i, _)| *i) {
+        if let (Some(&(reached, _)), false) = (indices.iter().max_by_key(|(i, _)| *i), history) {
             for (core_idx, core) in config.stages.iter().enumerate().filter(|(_, s)| s.core) {
                 let present =
                     indices.iter().any(|(i, _)| *i == core_idx) || lead_idx == Some(core_idx);
@@ -240,7 +243,7 @@ pub fn check(repo: &Repo, index: &Index, out: &mut Diagnostics) {
         }
 
         // Expected outputs (a warning).
-        for e in &deal.stages {
+        for e in deal.stages.iter().filter(|_| !history) {
             let Some(def) = config.stages.iter().find(|s| s.id == *e.stage) else {
                 continue;
             };

@@ -1,13 +1,14 @@
 //! Warnings that are metric facts — SLA misses, grade differences, stale deals,
 //! overdue payments — and month assertions. The figures come from `metrics`;
-//! this only says where they point and how to word them.
+//! this only says where they point and how to word them. The SLA rules are
+//! process rules: history from before `[process] since` is not held to them.
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::format::{percent, plain as fmt_num, trim_number};
 use crate::git::local_minute;
 use crate::metrics::kpi::{self, Contribution, Contributors};
 use crate::metrics::{KpiDef, Metrics, SlaOutcome, SlaStatus, Unit};
-use crate::model::{Assertion, Repo, YearMonth};
+use crate::model::{Assertion, Index, Repo, YearMonth};
 use crate::source::FileId;
 
 fn sla_text(o: &SlaOutcome, what: &str) -> String {
@@ -25,11 +26,12 @@ fn sla_text(o: &SlaOutcome, what: &str) -> String {
     }
 }
 
-pub fn check(repo: &Repo, metrics: &Metrics, out: &mut Diagnostics) {
+pub fn check(repo: &Repo, index: &Index, metrics: &Metrics, out: &mut Diagnostics) {
     let tz = repo.config().team.timezone;
     for (lead, m) in repo.leads.iter().zip(&metrics.leads) {
         let file = lead.meta.file;
-        if let (Some(o), Some(assigned)) = (&m.first_contact, &lead.assigned)
+        let history = repo.is_history_lead(lead);
+        if let (Some(o), Some(assigned), false) = (&m.first_contact, &lead.assigned, history)
             && o.status.is_miss()
         {
             let span = lead
@@ -51,7 +53,8 @@ pub fn check(repo: &Repo, metrics: &Metrics, out: &mut Diagnostics) {
                 ),
             );
         }
-        if let (Some(assigned), Some(contact)) = (&lead.assigned, &lead.first_contact)
+        if let (Some(assigned), Some(contact), false) =
+            (&lead.assigned, &lead.first_contact, history)
             && contact.instant < assigned.instant
         {
             // Counted as met by the SLA (docs/metrics.md); one of the two dates is wrong.
@@ -83,7 +86,8 @@ pub fn check(repo: &Repo, metrics: &Metrics, out: &mut Diagnostics) {
     }
     for (deal, m) in repo.deals.iter().zip(&metrics.deals) {
         let file = deal.meta.file;
-        for n in m.nurture.iter().filter(|n| !n.ok()) {
+        let history = repo.is_history_deal(index, deal);
+        for n in m.nurture.iter().filter(|n| !history && !n.ok()) {
             let e = &deal.stages[n.entry];
             out.push(
                 Diagnostic::warning(
@@ -102,7 +106,11 @@ pub fn check(repo: &Repo, metrics: &Metrics, out: &mut Diagnostics) {
                 .with_hint("log each valuable interaction as an [[activities]] entry"),
             );
         }
-        for c in m.minutes.iter().filter(|c| c.outcome.status.is_miss()) {
+        for c in m
+            .minutes
+            .iter()
+            .filter(|c| !history && c.outcome.status.is_miss())
+        {
             let e = &deal.stages[c.entry];
             let span = e
                 .minutes_sent

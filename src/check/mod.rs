@@ -37,7 +37,7 @@ pub fn check(repo: &Repo, index: &Index, metrics: &Metrics) -> Diagnostics {
         &|o| records::check(repo, index, o),
         &|o| deals::check(repo, index, o),
         &|o| events::check(repo, &metrics.as_of, o),
-        &|o| facts::check(repo, metrics, o),
+        &|o| facts::check(repo, index, metrics, o),
         &|o| images::check(repo, o),
     ];
     let parts: Vec<Diagnostics> = rules

@@ -1,14 +1,28 @@
 //! `late-entry`: an event committed to git more than `sla.update_hours` after it
 //! happened (SPEC §1, §2.1). The lags come from [`crate::git::timeliness`].
+//! History from before `[process] since` is not held to it.
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::format::plain as fmt_num;
 use crate::git::{LagStatus, Timeliness, lag_text, local_minute};
-use crate::model::Repo;
+use crate::model::{Index, Repo};
+use crate::source::FileId;
 
-pub fn check(repo: &Repo, t: &Timeliness, out: &mut Diagnostics) {
+pub fn check(repo: &Repo, index: &Index, t: &Timeliness, out: &mut Diagnostics) {
     let tz = repo.config().team.timezone;
-    for e in &t.events {
+    let history: std::collections::HashSet<FileId> = repo
+        .leads
+        .iter()
+        .filter(|l| repo.is_history_lead(l))
+        .map(|l| l.meta.file)
+        .chain(
+            repo.deals
+                .iter()
+                .filter(|d| repo.is_history_deal(index, d))
+                .map(|d| d.meta.file),
+        )
+        .collect();
+    for e in t.events.iter().filter(|e| !history.contains(&e.file)) {
         let LagStatus::Recorded {
             commit,
             hours,

@@ -31,7 +31,9 @@ pub fn parse(cx: &mut Cx, root: &DeTable, meta: Meta) -> Config {
         root,
         meta.span.clone(),
         "pipeline.toml",
-        &["team", "sla", "owners", "channels", "stages", "grading"],
+        &[
+            "team", "sla", "process", "owners", "channels", "stages", "grading",
+        ],
     );
     let mut config = Config {
         meta,
@@ -60,6 +62,11 @@ pub fn parse(cx: &mut Cx, root: &DeTable, meta: Meta) -> Config {
             stale_days: hours(cx, "stale_days", d.stale_days as f64) as i64,
             update_hours: hours(cx, "update_hours", d.update_hours),
         };
+    }
+
+    if let Some((t, span)) = record.table(cx, "process", false) {
+        let t = Table::new(cx, t, span, "[process]", &["since"]);
+        config.process.since = t.date(cx, "since", false).map(|d| d.value);
     }
 
     config.owners = record

@@ -11,6 +11,7 @@ pub struct Config {
     pub meta: Meta,
     pub team: Team,
     pub sla: Sla,
+    pub process: Process,
     pub owners: Vec<Owner>,
     pub channels: Vec<Channel>,
     pub stages: Vec<StageDef>,
@@ -53,6 +54,21 @@ impl Default for Sla {
             stale_days: 14,
             update_hours: 24.0,
         }
+    }
+}
+
+/// `[process]`: where the team's own process begins (SPEC §2.1).
+#[derive(Debug, Clone, Default)]
+pub struct Process {
+    /// Records that started before this day are history brought in from
+    /// elsewhere: counted in every figure, exempt from the process rules.
+    pub since: Option<NaiveDate>,
+}
+
+impl Process {
+    /// Whether something that started on `start` is history from before `since`.
+    pub fn is_history(&self, start: NaiveDate) -> bool {
+        self.since.is_some_and(|since| start < since)
     }
 }
 
@@ -196,6 +212,7 @@ impl Default for Config {
                 extra: Extra::new(),
             },
             sla: Sla::default(),
+            process: Process::default(),
             owners: Vec::new(),
             channels: default_channels(),
             stages: default_stages(),

@@ -92,6 +92,29 @@ impl Repo {
         };
         index.leads.get(id).map(|&i| &self.leads[i])
     }
+
+    /// The day a deal's stage history starts: its first entry, or the implicit
+    /// `lead` entry at the lead's acquisition (SPEC §2.4).
+    pub fn deal_start(&self, index: &Index, deal: &Deal) -> Option<chrono::NaiveDate> {
+        let first = deal.stages.first();
+        match (first, self.deal_lead(index, deal)) {
+            (Some(e), _) if *e.stage == "lead" => Some(*e.entered),
+            (_, Some(lead)) => Some(*lead.acquired),
+            (e, None) => e.map(|e| *e.entered),
+        }
+    }
+
+    /// A deal that started before `[process] since`: history, exempt from the
+    /// process rules (SPEC §2.1).
+    pub fn is_history_deal(&self, index: &Index, deal: &Deal) -> bool {
+        self.deal_start(index, deal)
+            .is_some_and(|d| self.config().process.is_history(d))
+    }
+
+    /// A lead acquired before `[process] since`.
+    pub fn is_history_lead(&self, lead: &Lead) -> bool {
+        self.config().process.is_history(*lead.acquired)
+    }
 }
 
 static FALLBACK_CONFIG: std::sync::LazyLock<Config> = std::sync::LazyLock::new(Config::default);
