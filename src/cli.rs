@@ -702,8 +702,8 @@ fn import(global: &Global, opts: crate::import::Options) -> i32 {
             EXIT_USAGE
         }
         Err(crate::import::Failure::Invalid(errors)) => {
-            for e in &errors {
-                eprintln!("error: {e}");
+            for g in crate::import::group(&errors) {
+                eprintln!("error: {g}");
             }
             eprintln!(
                 "error: {} problem(s) in {}; nothing was written",

@@ -620,6 +620,36 @@ LX014,行业展会,2023-10-08,F公司,制造业,张三,采购经理,13812345678,
 }
 
 #[test]
+fn the_same_mistake_on_many_rows_is_said_once_with_the_count_and_the_fix() {
+    let dir = existing_repo();
+    let mut csv =
+        String::from("线索编号,来源渠道,获取时间,客户名称,行业,联系人,职位,电话,需求标签,负责人\n");
+    for i in 0..7 {
+        csv.push_str(&format!(
+            "LX1{i:02},行业展会,2023-10-08,G{i}公司,制造业,张三,采购经理,13812345678,自动化升级,王五\n"
+        ));
+    }
+    let bad = write_csv(&dir, "owners.csv", &csv);
+    let (code, _, stderr) = import(&dir, &["leads", &bad]);
+    assert_eq!(code, 1, "{stderr}");
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("error:") && l.contains("王五"))
+        .collect();
+    assert_eq!(lines.len(), 1, "said once:\n{stderr}");
+    assert!(
+        lines[0].contains("on 7 rows (2, 3, 4, 5, 6, …)"),
+        "count and first rows:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("hint: the choices are: lisi (李四), zhaoliu (赵六)")
+            && stderr.contains("[values.owner] \"王五\""),
+        "the fix, once:\n{stderr}"
+    );
+    assert_eq!(stderr.matches("hint: ").count(), 1, "{stderr}");
+}
+
+#[test]
 fn dry_run_writes_nothing() {
     let dir = existing_repo();
     let before = snapshot(&dir);

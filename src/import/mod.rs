@@ -8,11 +8,13 @@
 
 pub mod columns;
 pub mod edit;
+mod lookup;
 pub mod records;
 pub mod sheet;
 pub mod validate;
 pub mod values;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -60,22 +62,111 @@ pub struct Options {
 }
 
 /// A problem with a row (1-based, the header is row 1) and column.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RowError {
     pub row: Option<usize>,
     pub column: Option<String>,
     pub message: String,
+    /// The record file it was found in, when the checks found it.
+    pub record: Option<String>,
+    /// What fixes it.
+    pub hint: Option<String>,
+}
+
+impl RowError {
+    pub fn new(row: Option<usize>, column: Option<String>, message: impl Into<String>) -> Self {
+        RowError {
+            row,
+            column,
+            message: message.into(),
+            ..RowError::default()
+        }
+    }
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
 }
 
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.row, &self.column) {
-            (Some(r), Some(c)) => write!(f, "row {r}, column {c}: {}", self.message),
-            (Some(r), None) => write!(f, "row {r}: {}", self.message),
-            (None, Some(c)) => write!(f, "column {c}: {}", self.message),
-            (None, None) => write!(f, "{}", self.message),
+            (Some(r), Some(c)) => write!(f, "row {r}, column {c}: {}", self.message)?,
+            (Some(r), None) => write!(f, "row {r}: {}", self.message)?,
+            (None, Some(c)) => write!(f, "column {c}: {}", self.message)?,
+            (None, None) => write!(f, "{}", self.message)?,
+        }
+        if let Some(rel) = &self.record {
+            write!(f, " ({rel})")?;
+        }
+        Ok(())
+    }
+}
+
+/// The same problem on several rows, said once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grouped<'a> {
+    pub first: &'a RowError,
+    /// Every row it is on, in order.
+    pub rows: Vec<usize>,
+}
+
+/// How many row numbers a grouped problem lists before `…`.
+const ROWS_SHOWN: usize = 5;
+
+impl fmt::Display for Grouped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let e = self.first;
+        if self.rows.len() < 2 {
+            write!(f, "{e}")?;
+        } else {
+            if let Some(c) = &e.column {
+                write!(f, "column {c}: ")?;
+            }
+            let shown: Vec<String> = self
+                .rows
+                .iter()
+                .take(ROWS_SHOWN)
+                .map(usize::to_string)
+                .collect();
+            let more = if self.rows.len() > ROWS_SHOWN {
+                ", …"
+            } else {
+                ""
+            };
+            write!(
+                f,
+                "{} on {} rows ({}{more})",
+                e.message,
+                self.rows.len(),
+                shown.join(", ")
+            )?;
+        }
+        if let Some(h) = &e.hint {
+            write!(f, "\n  hint: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The problems, each said once: the same message in the same column on many
+/// rows becomes one line with the count and the first rows. In row order.
+pub fn group(errors: &[RowError]) -> Vec<Grouped<'_>> {
+    let mut out: Vec<Grouped> = Vec::new();
+    let mut at: HashMap<(&Option<String>, &str), usize> = HashMap::new();
+    for e in errors {
+        match (e.row, at.get(&(&e.column, e.message.as_str()))) {
+            (Some(row), Some(&i)) => out[i].rows.push(row),
+            _ => {
+                at.insert((&e.column, e.message.as_str()), out.len());
+                out.push(Grouped {
+                    first: e,
+                    rows: e.row.into_iter().collect(),
+                });
+            }
         }
     }
+    out
 }
 
 #[derive(Debug)]
@@ -197,10 +288,12 @@ pub fn run(data: &Path, opts: &Options) -> Result<Summary, Failure> {
             layout.ignored.join(", ")
         ));
     }
+    let lookup = lookup::Lookup::new(&book.repo);
     let mut cx = records::Cx {
         table: opts.table,
         config,
         repo: &book.repo,
+        lookup: &lookup,
         layout: &layout,
         map: &map,
         errors: Vec::new(),
@@ -219,11 +312,7 @@ pub fn run(data: &Path, opts: &Options) -> Result<Summary, Failure> {
     for p in &planned {
         match apply(data, p, opts.update, &process) {
             Ok(r) => results.push(r),
-            Err(message) => errors.push(RowError {
-                row: p.rows().first().copied(),
-                column: None,
-                message,
-            }),
+            Err(message) => errors.push(RowError::new(p.rows().first().copied(), None, message)),
         }
     }
     if !errors.is_empty() {

@@ -8,12 +8,13 @@ use toml_edit::Value;
 
 use super::columns::{Layout, MapFile};
 use super::edit::{Op, number, strings};
+use super::lookup::Lookup;
 use super::sheet::{Cell, Row, Sheet};
 use super::values;
 use super::{RowError, Table};
 use crate::ids::Numbering;
 use crate::load::{Kind, is_valid_id};
-use crate::model::{Config, DealStatus, Repo};
+use crate::model::{Config, Repo};
 use crate::names::{self, Named};
 
 /// One record file the import writes into.
@@ -42,6 +43,7 @@ pub struct Cx<'a> {
     pub table: Table,
     pub config: &'a Config,
     pub repo: &'a Repo,
+    pub lookup: &'a Lookup<'a>,
     pub layout: &'a Layout,
     pub map: &'a MapFile,
     pub errors: Vec<RowError>,
@@ -103,11 +105,8 @@ impl Cx<'_> {
     }
 
     fn error(&mut self, row: usize, column: impl Into<String>, message: impl Into<String>) {
-        self.errors.push(RowError {
-            row: Some(row),
-            column: Some(column.into()),
-            message: message.into(),
-        });
+        self.errors
+            .push(RowError::new(Some(row), Some(column.into()), message));
     }
 
     /// A required text value; reports it when missing.
@@ -125,7 +124,17 @@ impl Cx<'_> {
         match names::resolve(self.config, what, &text) {
             Ok(id) => Some(id),
             Err(e) => {
-                self.error(row.number, column, e);
+                // The choices go into the hint, so that the same unknown value on
+                // many rows groups into one line.
+                let (e, choices) = e.split_once("; ").unwrap_or((e.as_str(), ""));
+                let hint = format!(
+                    "{choices}{}give the file's value its meaning in a --map file: [values.{key}] \"{}\" = \"<one of them>\", or add it to pipeline.toml",
+                    if choices.is_empty() { "" } else { "; " },
+                    text.escape_debug()
+                );
+                let e = e.to_string();
+                self.errors
+                    .push(RowError::new(Some(row.number), Some(column), e).with_hint(hint));
                 None
             }
         }
@@ -141,45 +150,6 @@ impl Cx<'_> {
             }
         }
     }
-}
-
-/// The record file of `kind` with id `id`, if there is one (sub-folders included).
-pub fn existing_file(repo: &Repo, kind: Kind, id: &str) -> Option<String> {
-    let prefix = format!("{}/", kind.folder());
-    let ext = format!(".{}", kind.extension());
-    repo.sources
-        .iter()
-        .map(|(_, f)| &f.rel_path)
-        .find(|rel| {
-            rel.starts_with(&prefix)
-                && rel
-                    .rsplit('/')
-                    .next()
-                    .and_then(|name| name.strip_suffix(&ext))
-                    == Some(id)
-        })
-        .cloned()
-}
-
-/// Matches a company name: exact (trimmed) first, else the records whose name
-/// starts with it (“A科技” finds “A科技有限公司”). Returns the matching ids.
-fn match_name<'a>(
-    items: impl Iterator<Item = (&'a str, &'a str)> + Clone,
-    name: &str,
-) -> Vec<String> {
-    let name = name.trim();
-    let exact: Vec<String> = items
-        .clone()
-        .filter(|(_, n)| n.trim() == name)
-        .map(|(id, _)| id.to_string())
-        .collect();
-    if !exact.is_empty() {
-        return exact;
-    }
-    items
-        .filter(|(_, n)| n.trim().starts_with(name))
-        .map(|(id, _)| id.to_string())
-        .collect()
 }
 
 fn set(path: &[&'static str], value: Value) -> Op {
@@ -250,14 +220,16 @@ pub fn plan(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
         .map(|(k, zh)| format!("{zh} (`{k}`)"))
         .collect();
     if !missing.is_empty() {
-        cx.errors.push(RowError {
-            row: Some(sheet.header_row),
-            column: None,
-            message: format!(
-                "the file has no column for {}; add it, or name the file's column in a --map file ([columns] field = \"header\")",
-                missing.join(", ")
+        cx.errors.push(
+            RowError::new(
+                Some(sheet.header_row),
+                None,
+                format!("the file has no column for {}", missing.join(", ")),
+            )
+            .with_hint(
+                "add the column, name the file's column in a --map file ([columns] field = \"header\"), or give every row one value there ([defaults] field = \"value\")",
             ),
-        });
+        );
         return Vec::new();
     }
     match cx.table {
@@ -381,7 +353,10 @@ fn leads(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
         if cx.errors.len() > errors_before {
             continue;
         }
-        let rel = existing_file(cx.repo, Kind::Lead, &id).unwrap_or(format!("leads/{id}.toml"));
+        let rel = cx
+            .lookup
+            .file(Kind::Lead, &id)
+            .unwrap_or(format!("leads/{id}.toml"));
         out.push(Planned {
             kind: Kind::Lead,
             title: company.unwrap_or_default(),
@@ -408,13 +383,7 @@ fn customers(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
             continue;
         };
         // The record: the `id` column, else the existing customer of that name, else a new id.
-        let matched = match_name(
-            cx.repo
-                .customers
-                .iter()
-                .map(|c| (c.meta.id.as_str(), c.name.as_str())),
-            &name,
-        );
+        let matched = cx.lookup.customers_named(&name);
         let (id, id_column) = match cx.text(row, "id") {
             Some((id, column)) => {
                 if !is_valid_id(&id) || !id.is_ascii() {
@@ -503,7 +472,7 @@ fn customers(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
         // The owner: the column (or default), else the lead's owner, else the only owner.
         let lead = match cx.text(row, "lead") {
             Some((l, column)) => {
-                if ids_of(cx.repo, Kind::Lead).contains(&l) {
+                if cx.lookup.exists(Kind::Lead, &l) {
                     Some(l)
                 } else {
                     cx.error(
@@ -514,22 +483,15 @@ fn customers(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
                     None
                 }
             }
-            None => match match_name(
-                cx.repo
-                    .leads
-                    .iter()
-                    .map(|l| (l.meta.id.as_str(), l.company.as_str())),
-                &name,
-            )
-            .as_slice()
-            {
+            None => match cx.lookup.leads_of_company(&name).as_slice() {
                 [one] => Some(one.clone()),
                 _ => None,
             },
         };
         let lead_owner = lead
             .as_ref()
-            .and_then(|l| cx.repo.leads.iter().find(|x| &x.meta.id == l))
+            .and_then(|l| cx.lookup.lead(l))
+            .map(|i| &cx.repo.leads[i])
             .map(|l| l.owner.value.clone());
         match cx.resolve(row, "owner", Named::Owner) {
             Some(o) => ops.push(set(&["owner"], Value::from(o))),
@@ -597,8 +559,10 @@ fn customers(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
         if cx.errors.len() > errors_before {
             continue;
         }
-        let rel =
-            existing_file(cx.repo, Kind::Customer, &id).unwrap_or(format!("customers/{id}.md"));
+        let rel = cx
+            .lookup
+            .file(Kind::Customer, &id)
+            .unwrap_or(format!("customers/{id}.md"));
         out.push(Planned {
             kind: Kind::Customer,
             title: name,
@@ -617,8 +581,9 @@ fn stages(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
             "{header}: days in stage are computed from the dates, not imported"
         ));
     }
-    let deal_ids = ids_of(cx.repo, Kind::Deal);
     let mut out: Vec<Planned> = Vec::new();
+    // deal id → its position in `out`
+    let mut planned_deals: HashMap<String, usize> = HashMap::new();
     let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
     // customer id → the deal this import creates for it
     let mut new_deals: HashMap<String, String> = HashMap::new();
@@ -644,18 +609,10 @@ fn stages(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
                 None
             }
         };
-        let customer = if cx.repo.customers.iter().any(|c| c.meta.id == name) {
+        let customer = if cx.lookup.customer(&name).is_some() {
             Some(name.clone())
         } else {
-            match match_name(
-                cx.repo
-                    .customers
-                    .iter()
-                    .map(|c| (c.meta.id.as_str(), c.name.as_str())),
-                &name,
-            )
-            .as_slice()
-            {
+            match cx.lookup.customers_named(&name).as_slice() {
                 [one] => Some(one.clone()),
                 [] => {
                     cx.error(n, &name_column, format!("unknown customer `{name}`: import it first (salesbook import customers)"));
@@ -690,18 +647,10 @@ fn stages(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
                     d
                 }
                 None => {
-                    let open: Vec<&str> = cx
-                        .repo
-                        .deals
-                        .iter()
-                        .filter(|d| {
-                            d.customer.value == customer && d.status.value == DealStatus::Open
-                        })
-                        .map(|d| d.meta.id.as_str())
-                        .collect();
+                    let open = cx.lookup.open_deals(&customer);
                     // A deal this import already creates for the customer.
                     let planned = new_deals.get(&customer).cloned();
-                    match (open.as_slice(), planned) {
+                    match (open, planned) {
                         ([one], _) => one.to_string(),
                         ([], Some(p)) => p,
                         ([], None) => format!("{customer}-{}", chrono::Datelike::year(&entered)),
@@ -743,19 +692,16 @@ fn stages(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
             continue;
         }
         let op = Op::Stage { stage, fields };
-        if let Some(p) = out.iter_mut().find(|p| p.id == deal) {
-            p.ops.push((n, op));
+        if let Some(&i) = planned_deals.get(&deal) {
+            out[i].ops.push((n, op));
             continue;
         }
-        let exists = deal_ids.contains(&deal);
+        let exists = cx.lookup.exists(Kind::Deal, &deal);
         let mut ops = Vec::new();
         if !exists {
             let deal_owner = owner.clone().or_else(|| {
-                cx.repo
-                    .customers
-                    .iter()
-                    .find(|c| c.meta.id == customer)
-                    .map(|c| c.owner.value.clone())
+                let c = &cx.repo.customers[cx.lookup.customer(&customer)?];
+                Some(c.owner.value.clone())
             });
             ops.push((n, set_new(&["customer"], Value::from(customer.as_str()))));
             if let Some(o) = deal_owner {
@@ -764,16 +710,18 @@ fn stages(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
             ops.push((n, set_new(&["status"], Value::from("open"))));
         }
         ops.push((n, op));
-        let rel = existing_file(cx.repo, Kind::Deal, &deal).unwrap_or(format!("deals/{deal}.toml"));
+        let rel = cx
+            .lookup
+            .file(Kind::Deal, &deal)
+            .unwrap_or(format!("deals/{deal}.toml"));
         if !exists {
             new_deals.insert(customer.clone(), deal.clone());
         }
         let title = cx
-            .repo
-            .customers
-            .iter()
-            .find(|c| c.meta.id == customer)
-            .map_or(customer, |c| c.name.clone());
+            .lookup
+            .customer(&customer)
+            .map_or(customer, |i| cx.repo.customers[i].name.clone());
+        planned_deals.insert(deal.clone(), out.len());
         out.push(Planned {
             kind: Kind::Deal,
             id: deal,

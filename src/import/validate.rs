@@ -1,10 +1,10 @@
 //! Validating the import with the real loader and checks: the data folder is
-//! copied to a temporary folder, the new and changed records are written there,
-//! and everything is loaded and checked. Errors that the data did not have
+//! loaded as it would be with the new and changed records written into it
+//! (they are given to the loader as text, nothing is written), and checked. Errors that the data did not have
 //! before are the import's, reported by the row and column they come from.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::NaiveDate;
 
@@ -12,7 +12,7 @@ use super::RowError;
 use super::columns::Layout;
 use crate::book::Book;
 use crate::diagnostic::Severity;
-use crate::load::{CONFIG_FILE, Kind};
+use crate::load::Kind;
 
 /// A record file as the import would write it.
 pub struct Staged<'a> {
@@ -23,49 +23,6 @@ pub struct Staged<'a> {
     pub rows: Vec<(usize, String)>,
 }
 
-/// A temporary folder, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> std::io::Result<TempDir> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        let dir =
-            std::env::temp_dir().join(format!("salesbook-import-{}-{nanos}", std::process::id()));
-        std::fs::create_dir(&dir)?;
-        Ok(TempDir(dir))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Copies what the loader reads: pipeline.toml and the record folders (no symlinks).
-fn copy_data(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::copy(from.join(CONFIG_FILE), to.join(CONFIG_FILE))?;
-    for kind in Kind::ALL {
-        let root = from.join(kind.folder());
-        if !std::fs::symlink_metadata(&root).is_ok_and(|m| m.is_dir()) {
-            continue;
-        }
-        for entry in walkdir::WalkDir::new(&root).follow_links(false) {
-            let entry = entry.map_err(std::io::Error::other)?;
-            let rel = entry.path().strip_prefix(from).unwrap_or(entry.path());
-            let target = to.join(rel);
-            if entry.file_type().is_dir() {
-                std::fs::create_dir_all(&target)?;
-            } else if entry.file_type().is_file() {
-                std::fs::copy(entry.path(), &target)?;
-            }
-        }
-    }
-    Ok(())
-}
-
 /// The new errors the staged files bring, by row and column.
 pub fn validate(
     data: &Path,
@@ -74,16 +31,18 @@ pub fn validate(
     staged: &[Staged],
     layout: &Layout,
 ) -> Result<(Vec<RowError>, usize), String> {
-    let tmp = TempDir::new().map_err(|e| format!("cannot create a temporary folder: {e}"))?;
-    copy_data(data, &tmp.0).map_err(|e| format!("cannot copy the data folder: {e}"))?;
-    for s in staged {
-        let path = tmp.0.join(s.rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
-        }
-        std::fs::write(&path, s.text).map_err(|e| e.to_string())?;
-    }
-    let after = Book::load(&tmp.0, as_of).map_err(|e| e.to_string())?;
+    let changed: Vec<(Kind, &str, &str)> = staged.iter().map(|s| (s.kind, s.rel, s.text)).collect();
+    let start = std::time::Instant::now();
+    let loaded = crate::load::load_with(data, &changed).map_err(|e| e.to_string())?;
+    let (repo, diagnostics) = loaded;
+    // No git pass: the staged records are not committed, they have no lags.
+    let after = Book::compute(
+        data,
+        &crate::book::Snapshot::WorkTree,
+        (repo, diagnostics, start.elapsed()),
+        as_of,
+        false,
+    );
     let key = |book: &Book, d: &crate::diagnostic::Diagnostic| {
         (
             book.repo.sources.get(d.file).rel_path.clone(),
@@ -110,9 +69,9 @@ pub fn validate(
         let file = after.repo.sources.get(d.file);
         let Some(s) = staged.iter().find(|s| s.rel == file.rel_path) else {
             errors.push(RowError {
-                row: None,
-                column: None,
                 message: format!("{}: {} [{}]", file.rel_path, d.message, d.code),
+                hint: d.hint.clone(),
+                ..RowError::default()
             });
             continue;
         };
@@ -130,7 +89,9 @@ pub fn validate(
         errors.push(RowError {
             row,
             column,
-            message: format!("{} ({} [{}])", d.message, s.rel, d.code),
+            message: format!("{} [{}]", d.message, d.code),
+            record: Some(s.rel.to_string()),
+            hint: d.hint.clone(),
         });
     }
     Ok((errors, warnings))

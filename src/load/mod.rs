@@ -136,6 +136,35 @@ pub fn load(dir: &Path) -> std::io::Result<(Repo, Diagnostics)> {
     Ok(assemble(config, found))
 }
 
+/// Loads `dir` as it would be with `changed` files (relative path, text) written
+/// into it, without writing them: `import` validates its records this way.
+pub fn load_with(
+    dir: &Path,
+    changed: &[(Kind, &str, &str)],
+) -> std::io::Result<(Repo, Diagnostics)> {
+    let config = read(&dir.join(CONFIG_FILE), CONFIG_FILE.into());
+    let (mut found, _) = walk(dir)?;
+    let mut texts: std::collections::HashMap<&str, (Kind, &str)> = changed
+        .iter()
+        .map(|(k, rel, text)| (*rel, (*k, *text)))
+        .collect();
+    for f in &mut found {
+        if let Some((_, text)) = texts.remove(f.rel.as_str()) {
+            f.content = Some(Ok(text.to_string()));
+        }
+    }
+    found.extend(texts.into_iter().map(|(rel, (kind, text))| Found {
+        kind,
+        path: dir.join(rel),
+        rel: rel.to_string(),
+        content: Some(Ok(text.to_string())),
+    }));
+    // In the walk's order, as a load after writing them would see them.
+    let rank = |k: Kind| Kind::ALL.iter().position(|x| *x == k);
+    found.sort_by(|a, b| (rank(a.kind), &a.path).cmp(&(rank(b.kind), &b.path)));
+    Ok(assemble(config, found))
+}
+
 /// Builds the model from the configuration file and the record files found,
 /// wherever they were read from.
 fn assemble(config_file: (SourceFile, Content), found: Vec<Found>) -> (Repo, Diagnostics) {
