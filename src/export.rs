@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 
 use crate::metrics::{Metrics, MonthKpis};
 use crate::model::{Grade, Index, Language, Repo};
-use crate::personal::mask_phone;
+use crate::personal::{mask_in_place, mask_phone};
 use crate::report;
 
 /// `{"month": "YYYY-MM", "metrics": {"<key>": {actual, target, completion, mom, yoy, analysis}}}`
@@ -26,11 +26,24 @@ pub fn month_json(month: &MonthKpis) -> Value {
     json!({ "month": month.month.to_string(), "metrics": metrics })
 }
 
-pub fn kpis_json(repo: &Repo, metrics: &Metrics) -> Value {
+/// `kpis.json`; the analyses' phone numbers and email addresses masked unless
+/// `reveal_contacts`.
+pub fn kpis_json(repo: &Repo, metrics: &Metrics, reveal_contacts: bool) -> Value {
+    let month = |m: &MonthKpis| {
+        let mut v = month_json(m);
+        if !reveal_contacts && let Some(Value::Object(kpis)) = v.get_mut("metrics") {
+            for kpi in kpis.values_mut() {
+                if let Some(Value::String(a)) = kpi.get_mut("analysis") {
+                    mask_in_place(a);
+                }
+            }
+        }
+        v
+    };
     json!({
         "as_of": metrics.as_of.date.to_string(),
         "currency": repo.config().team.currency,
-        "months": metrics.kpis.iter().map(month_json).collect::<Vec<_>>(),
+        "months": metrics.kpis.iter().map(month).collect::<Vec<_>>(),
     })
 }
 
@@ -90,6 +103,20 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
+impl Table {
+    /// Phone numbers and email addresses in every text cell masked (SPEC §6):
+    /// free text anywhere (a note, a company name, a pain point) can hold one.
+    /// Figures are left as they are.
+    fn masked(mut self) -> Table {
+        for cell in self.rows.iter_mut().flatten() {
+            if cell.parse::<f64>().is_err() {
+                mask_in_place(cell);
+            }
+        }
+        self
+    }
+}
+
 fn opt(x: Option<f64>) -> String {
     x.map(|x| x.to_string()).unwrap_or_default()
 }
@@ -110,90 +137,92 @@ pub fn tables<'a>(
             .map(|s| s.to_string())
             .collect()
     };
-    (0..7).map(move |i| match i {
-        0 => kpis_table(metrics),
-        1 => deals_table(repo, metrics),
-        2 => stages_table(repo, metrics),
-        3 => table1(
-            repo,
-            reveal_contacts,
-            h(
-                &[
-                    "线索编号",
-                    "来源渠道",
-                    "获取时间",
-                    "客户名称",
-                    "行业",
-                    "联系人",
-                    "职位",
-                    "电话",
-                    "需求标签",
-                    "负责人",
-                ],
-                &[
-                    "Lead", "Source", "Acquired", "Company", "Industry", "Contact", "Title",
-                    "Phone", "Needs", "Owner",
-                ],
+    (0..7)
+        .map(move |i| match i {
+            0 => kpis_table(metrics),
+            1 => deals_table(repo, metrics),
+            2 => stages_table(repo, metrics),
+            3 => table1(
+                repo,
+                reveal_contacts,
+                h(
+                    &[
+                        "线索编号",
+                        "来源渠道",
+                        "获取时间",
+                        "客户名称",
+                        "行业",
+                        "联系人",
+                        "职位",
+                        "电话",
+                        "需求标签",
+                        "负责人",
+                    ],
+                    &[
+                        "Lead", "Source", "Acquired", "Company", "Industry", "Contact", "Title",
+                        "Phone", "Needs", "Owner",
+                    ],
+                ),
             ),
-        ),
-        4 => table2(
-            repo,
-            zh,
-            h(
-                &[
-                    "客户名称",
-                    "行业",
-                    "企业规模(营收/员工数)",
-                    "关键决策人",
-                    "职位",
-                    "需求痛点",
-                    "需求优先级",
-                    "决策链",
-                    "风险评估",
-                    "跟进进度",
-                ],
-                &[
-                    "Customer",
-                    "Industry",
-                    "Size (revenue/employees)",
-                    "Key decision maker",
-                    "Title",
-                    "Pain points",
-                    "Priority",
-                    "Decision chain",
-                    "Risks",
-                    "Progress",
-                ],
+            4 => table2(
+                repo,
+                zh,
+                h(
+                    &[
+                        "客户名称",
+                        "行业",
+                        "企业规模(营收/员工数)",
+                        "关键决策人",
+                        "职位",
+                        "需求痛点",
+                        "需求优先级",
+                        "决策链",
+                        "风险评估",
+                        "跟进进度",
+                    ],
+                    &[
+                        "Customer",
+                        "Industry",
+                        "Size (revenue/employees)",
+                        "Key decision maker",
+                        "Title",
+                        "Pain points",
+                        "Priority",
+                        "Decision chain",
+                        "Risks",
+                        "Progress",
+                    ],
+                ),
             ),
-        ),
-        5 => table3(
-            repo,
-            index,
-            metrics,
-            h(
-                &[
-                    "客户名称",
-                    "销售阶段",
-                    "进入阶段时间",
-                    "阶段耗时(天)",
-                    "核心动作完成情况",
-                    "阶段产出",
-                    "负责人",
-                ],
-                &[
-                    "Customer",
-                    "Stage",
-                    "Entered",
-                    "Days in stage",
-                    "Key actions",
-                    "Outputs",
-                    "Owner",
-                ],
+            5 => table3(
+                repo,
+                index,
+                metrics,
+                h(
+                    &[
+                        "客户名称",
+                        "销售阶段",
+                        "进入阶段时间",
+                        "阶段耗时(天)",
+                        "核心动作完成情况",
+                        "阶段产出",
+                        "负责人",
+                    ],
+                    &[
+                        "Customer",
+                        "Stage",
+                        "Entered",
+                        "Days in stage",
+                        "Key actions",
+                        "Outputs",
+                        "Owner",
+                    ],
+                ),
             ),
-        ),
-        6 => table4(repo, metrics),
-        _ => unreachable!("7 tables"),
-    })
+            6 => table4(repo, metrics),
+            _ => unreachable!("7 tables"),
+        })
+        .map(move |t| if reveal_contacts { t } else { t.masked() })
 }
 
 fn kpis_table(metrics: &Metrics) -> Table {
@@ -565,7 +594,7 @@ pub fn write(
     };
     let staged = (|| -> std::io::Result<()> {
         if matches!(format, ExportFormat::All | ExportFormat::Json) {
-            let kpis = serde_json::to_string_pretty(&kpis_json(repo, metrics));
+            let kpis = serde_json::to_string_pretty(&kpis_json(repo, metrics, reveal_contacts));
             stage("kpis.json".into(), Ok(kpis?.into_bytes()))?;
             let deals = serde_json::to_string_pretty(&deals_json(repo, metrics));
             stage("deals.json".into(), Ok(deals?.into_bytes()))?;

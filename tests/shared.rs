@@ -376,3 +376,85 @@ fn the_team_site_and_export_mask_every_contact() {
         }
     }
 }
+
+/// A phone written the ways people write it, in fields that are not contact
+/// fields (a company name, a stage action, a month's analysis, a case title and
+/// tag, a plan): neither the team site nor the export shows any form of it, and
+/// a masked number in a case body reads as `138****5678`, not as emphasis.
+#[test]
+fn phones_in_any_free_text_are_masked_everywhere() {
+    let forms = [
+        "Tel13812345678",
+        "+86 138 1234 5678",
+        "8613812345678",
+        "\u{FF11}\u{FF13}\u{FF18}\u{FF11}\u{FF12}\u{FF13}\u{FF14}\u{FF15}\u{FF16}\u{FF17}\u{FF18}",
+        "138\u{200B}1234\u{200B}5678",
+        "138-1234-5678 139-8765-4321",
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    common::copy_dir(&sample(), &data);
+    // (file, text, form): the form is written into the text, after it.
+    let places = [
+        ("leads/LX001.toml", "region = \"上海", 0),
+        ("deals/a-tech-2023.toml", "\"识别决策链", 1),
+        ("deals/a-tech-2023.toml", "title = \"自动化升级项目", 2),
+        ("months/2022-10.md", "\"工业自动化展集中获客", 3),
+        ("months/2022-10.md", "\"新人 SPIN 提问法培训", 4),
+        ("cases/a-tech-win.md", "\"行业展会", 5),
+        ("cases/a-tech-win.md", "title = \"A科技自动化升级", 0),
+    ];
+    for (rel, from, form) in places {
+        let p = data.join(rel);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from), "{rel} has no {from}");
+        let to = format!("{from} {}", forms[form]);
+        std::fs::write(&p, text.replacen(from, &to, 1)).unwrap();
+    }
+    let body = data.join("cases/a-tech-win.md");
+    let mut text = std::fs::read_to_string(&body).unwrap();
+    text.push_str("\n联系 13812345678 确认。\n");
+    std::fs::write(&body, text).unwrap();
+
+    let text_files = |dir: &Path| -> Vec<(String, String)> {
+        files(dir)
+            .into_iter()
+            .filter(|f| f.extension().is_none_or(|e| e != "xlsx"))
+            .map(|f| {
+                let s = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
+                (f.display().to_string(), s)
+            })
+            .collect()
+    };
+    for (extra, masked) in [(&[][..], true), (&["--reveal-contacts"][..], false)] {
+        let site = tmp.path().join(format!("site{masked}"));
+        let mut args = vec!["build", "--out", site.to_str().unwrap()];
+        args.extend(extra);
+        let (code, _, err) = salesbook(&data, &args);
+        assert_eq!(code, 0, "{err}");
+        let export = tmp.path().join(format!("export{masked}"));
+        let mut args = vec!["export", "--out", export.to_str().unwrap()];
+        args.extend(extra);
+        let (code, _, err) = salesbook(&data, &args);
+        assert_eq!(code, 0, "{err}");
+        let all: Vec<(String, String)> = [&site, &export]
+            .into_iter()
+            .flat_map(|d| text_files(d))
+            .collect();
+        for form in forms {
+            let shown: Vec<&str> = all
+                .iter()
+                .filter(|(_, s)| s.contains(form))
+                .map(|(f, _)| f.as_str())
+                .collect();
+            // Revealed, each form reaches at least one page or table.
+            assert_eq!(shown.is_empty(), masked, "{form:?} in {shown:?}");
+        }
+        let case = common::read(&site.join("cases/a-tech-win/index.html"));
+        if masked {
+            assert!(case.contains("联系 138****5678 确认"), "{case}");
+        } else {
+            assert!(case.contains("联系 13812345678 确认"), "{case}");
+        }
+    }
+}

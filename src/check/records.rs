@@ -236,10 +236,12 @@ pub fn check(repo: &Repo, index: &Index, out: &mut Diagnostics) {
         if let Some(author) = &c.author {
             refs.owner(out, file, author);
         }
-        // Said once per review, at the first place, with the count.
-        let found = find_personal_data(&c.body);
+        // The whole file: the title, tags and lessons of the front matter reach
+        // the shared site as the body does. Said once per review, at the first
+        // place, with the count.
+        let found = find_personal_data(&repo.sources.get(file).text);
         if let Some(first) = found.first() {
-            let span = c.body_offset + first.start..c.body_offset + first.end;
+            let span = first.clone();
             let more = match found.len() {
                 1 => String::new(),
                 n => format!(" ({n} places in this review)"),

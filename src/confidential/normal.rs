@@ -64,15 +64,38 @@ impl Normal {
         Normal::from_chars(text.char_indices(), text.len())
     }
 
+    /// As [`Normal::new`], but white space is kept, as one ASCII character
+    /// each: a line break as `\n`, any other white space (`U+3000`, no-break
+    /// space, tab) as a space. For finding phone numbers and email addresses
+    /// (src/personal.rs), where two numbers on two lines are two numbers;
+    /// invisible characters are still dropped.
+    pub fn with_spaces(text: &str) -> Normal {
+        Normal::build(text.char_indices(), text.len(), true)
+    }
+
     /// From `(original offset, char)` pairs, as [`decode`] gives them; `end`
     /// is the original's length. Texts are limited to 2 GiB by the offsets.
     pub fn from_chars(chars: impl Iterator<Item = (usize, char)>, end: usize) -> Normal {
+        Normal::build(chars, end, false)
+    }
+
+    fn build(chars: impl Iterator<Item = (usize, char)>, end: usize, spaces: bool) -> Normal {
         let mut text = String::new();
         let mut starts = Vec::new();
         let mut gap = 0;
         for (at, c) in chars {
             let before = text.len();
-            push_char(c, &mut text);
+            if spaces && c.is_whitespace() {
+                text.push(
+                    if matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}') {
+                        '\n'
+                    } else {
+                        ' '
+                    },
+                );
+            } else {
+                push_char(c, &mut text);
+            }
             if text.len() == before {
                 gap = GAP;
                 continue;
@@ -218,6 +241,16 @@ mod tests {
         let at = n.text.find('泽').unwrap();
         assert_eq!(&s[n.origin(at)..], "泽");
         assert_eq!(n.origin(n.text.len()), s.len());
+    }
+
+    #[test]
+    fn with_spaces_keeps_word_breaks() {
+        let s = "Ａ\u{3000}１\u{200B}２\r\n３\t＠";
+        let n = Normal::with_spaces(s);
+        assert_eq!(n.text, "a 12\n\n3 @");
+        let at = n.text.find('2').unwrap();
+        assert_eq!(&s[n.origin(at)..n.end_of(at + 1, s)], "２");
+        assert!(n.gap_before(at));
     }
 
     #[test]

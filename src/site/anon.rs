@@ -2,7 +2,7 @@
 //! become neutral labels, contact data is removed.
 
 use crate::confidential::Confidential;
-use crate::personal::find_personal_data;
+use crate::personal::replace_found;
 
 pub struct Anon<'b> {
     pub names: &'b Confidential,
@@ -19,14 +19,15 @@ impl<'b> Anon<'b> {
 
     /// Replaces every confidential form and removes phone numbers and emails.
     pub fn text(&self, s: &str) -> String {
-        let mut out = String::with_capacity(s.len());
-        let mut last = 0;
-        for r in find_personal_data(s) {
-            out.push_str(&s[last..r.start]);
-            out.push_str("***");
-            last = r.end;
-        }
-        out.push_str(&s[last..]);
-        self.names.replace(&out)
+        self.names.replace(&replace_found(s, |_| REMOVED.into()))
+    }
+
+    /// As [`Anon::text`], for Markdown: the mark of removed contact data escaped.
+    pub fn markdown(&self, s: &str) -> String {
+        self.names
+            .replace(&replace_found(s, |_| REMOVED.replace('*', "\\*")))
     }
 }
+
+/// What stands where contact data was removed.
+pub const REMOVED: &str = "***";

@@ -19,7 +19,9 @@ use crate::diagnostic::Severity;
 use crate::format::{self, NULL, kpi_name, kpi_value, percent, trim_number};
 use crate::metrics::{Dimension, KpiDef, MonthKpis, StepKind, kpi_def};
 use crate::model::{Case, CaseResult, DealStatus, Grade, Language, Repo, YearMonth};
-use crate::personal::{mask_email, mask_in_text, mask_phone};
+use crate::personal::{
+    find, mask_email, mask_in_markdown, mask_in_place, mask_in_text, mask_phone, replace_found,
+};
 use crate::source::{FileId, Sp};
 
 #[derive(Serialize, Default, Clone, Hash)]
@@ -317,8 +319,22 @@ impl<'a> Site<'a> {
             None => mask_in_text(s),
         }
     }
+    /// Contact data in `s` masked (or removed for the shared audience), in place.
+    fn guard(&self, s: &mut String) {
+        match self.anon {
+            Some(_) if !find(s).is_empty() => {
+                *s = replace_found(s, |_| super::anon::REMOVED.into());
+            }
+            None if !self.opts.reveal_contacts => mask_in_place(s),
+            _ => {}
+        }
+    }
     fn markdown(&self, s: &str) -> String {
-        markdown::render(&self.text(s))
+        markdown::render(&match &self.anon {
+            Some(a) => a.markdown(s),
+            None if self.opts.reveal_contacts => s.to_string(),
+            None => mask_in_markdown(s),
+        })
     }
     /// A record page's "last changed <date> by <author>" item, from git; none
     /// outside a repository or for the shared audience.
@@ -412,11 +428,19 @@ impl<'a> Site<'a> {
             return Ok(());
         }
         let root = self.root_for(rel);
+        // Every text on the page goes through the one detector (SPEC §6): a
+        // phone number in a company name or an action is masked as one in a
+        // note is. Figures are not text.
         let fix = |c: &mut Cell| {
             if let Some(rest) = c.h.strip_prefix("@/") {
                 c.h = format!("{root}{rest}");
             }
+            if c.c != "num" {
+                self.guard(&mut c.t);
+            }
         };
+        let mut title = title;
+        self.guard(&mut title);
         let mut breadcrumbs = Vec::new();
         if rel != "index.html" {
             breadcrumbs.push(link(self.s("home"), "@/index.html"));
@@ -425,6 +449,7 @@ impl<'a> Site<'a> {
         }
         breadcrumbs.iter_mut().for_each(fix);
         for sec in &mut sections {
+            self.guard(&mut sec.title);
             sec.rows.iter_mut().flatten().for_each(fix);
             sec.items.iter_mut().for_each(|i| fix(&mut i.v));
             sec.list.iter_mut().for_each(fix);
