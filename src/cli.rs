@@ -147,6 +147,9 @@ pub enum Command {
         /// The xlsx sheet to read (default: the first)
         #[arg(long, value_name = "NAME")]
         sheet: Option<String>,
+        /// A CSV file's encoding (default: detected — UTF-8, UTF-16 with BOM, else GBK/GB18030)
+        #[arg(long, value_enum, value_name = "ENCODING")]
+        encoding: Option<EncodingArg>,
     },
     /// Preview the site: build, serve on 127.0.0.1, rebuild and reload on every change
     #[cfg(feature = "serve")]
@@ -177,6 +180,16 @@ pub enum ImportTable {
     Leads,
     Customers,
     Stages,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EncodingArg {
+    #[value(name = "utf-8")]
+    Utf8,
+    #[value(name = "utf-16")]
+    Utf16,
+    Gbk,
+    Gb18030,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -308,6 +321,7 @@ pub fn main() -> i32 {
             update,
             map,
             sheet,
+            encoding,
         } => import(
             global,
             crate::import::Options {
@@ -318,6 +332,12 @@ pub fn main() -> i32 {
                 },
                 file,
                 sheet,
+                encoding: encoding.map(|e| match e {
+                    EncodingArg::Utf8 => crate::import::sheet::Encoding::Utf8,
+                    EncodingArg::Utf16 => crate::import::sheet::Encoding::Utf16,
+                    EncodingArg::Gbk => crate::import::sheet::Encoding::Gbk,
+                    EncodingArg::Gb18030 => crate::import::sheet::Encoding::Gb18030,
+                }),
                 map,
                 update,
                 dry_run,

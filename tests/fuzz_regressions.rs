@@ -20,6 +20,7 @@ fn options(table: Table, file: PathBuf) -> Options {
         table,
         file,
         sheet: None,
+        encoding: None,
         map: None,
         update: false,
         dry_run: true,

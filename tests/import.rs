@@ -732,3 +732,91 @@ fn leads_without_ids_get_the_next_free_number() {
     assert!(out.contains("created   leads/LX002.toml (row 2)"), "{out}");
     assert!(Path::new(&data(&dir).join("leads/LX002.toml")).exists());
 }
+
+/// The largest peak RSS (KiB) of any child process waited for so far.
+fn children_max_rss_kib() -> i64 {
+    // SAFETY: getrusage only writes into the struct we pass.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    assert_eq!(
+        unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) },
+        0
+    );
+    usage.ru_maxrss
+}
+
+/// Input that is no table (#21 item 6) is refused before it is read, with what
+/// to do instead: a device or a pipe (which never ends or hangs), a stray cell
+/// at XFD1048576 in a 6 KB workbook (a dense range of 17 billion cells), a
+/// megabyte in one cell (said as its beginning).
+#[cfg(unix)]
+#[test]
+fn inputs_that_are_no_table_are_refused_before_they_are_read() {
+    let dir = repo(&[]);
+    let fifo = dir.path().join("leads.csv");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    for file in ["/dev/zero", "leads.csv"] {
+        let (code, _, err) = import(&dir, &["leads", file, "--dry-run"]);
+        assert_eq!(code, 2, "{file}: {err}");
+        assert!(err.contains("is not a regular file"), "{file}: {err}");
+    }
+
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.write_string(0, 0, "线索编号").unwrap();
+    ws.write_string(1_048_575, 16_383, "x").unwrap();
+    book.save(dir.path().join("stray.xlsx")).unwrap();
+    let (code, _, err) = import(&dir, &["leads", "stray.xlsx", "--dry-run"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("row 1048576 has a cell in column XFD (16384)"),
+        "{err}"
+    );
+
+    let owner = "李".repeat(1 << 20);
+    let csv = format!(
+        "线索编号,来源渠道,获取时间,客户名称,行业,联系人,职位,负责人\n\
+         LX001,行业展会,2023-10-08,A科技,制造业,张三,经理,{owner}\n"
+    );
+    let file = write_csv(&dir, "big-cell.csv", &csv);
+    let (code, _, err) = import(&dir, &["leads", &file, "--dry-run"]);
+    assert_eq!(code, 1, "{}", &err[..err.len().min(2000)]);
+    assert!(err.len() < 4000, "{} bytes of messages", err.len());
+    assert!(err.contains(&format!("`{}…`", "李".repeat(60))), "{err}");
+    assert!(
+        children_max_rss_kib() < 512 << 10,
+        "peak {} MiB",
+        children_max_rss_kib() >> 10
+    );
+}
+
+/// A GBK file, as Chinese Excel saves "CSV", imports as its UTF-8 original does
+/// (#15 item 6), and says which encoding it read.
+#[test]
+fn a_gbk_csv_imports_like_its_utf8_original() {
+    let csv = "线索编号,来源渠道,获取时间,客户名称,行业,联系人,职位,电话,需求标签,负责人\n\
+               LX001,行业展会,2023-10-08,A科技有限公司,制造业,张三,采购经理,13812345678,自动化升级,李四\n";
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(csv);
+    assert!(!unmappable);
+    let mut leads = Vec::new();
+    for (name, bytes) in [("utf8.csv", csv.as_bytes()), ("gbk.csv", &gbk[..])] {
+        let dir = repo(&[]);
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+        let (code, out, err) = import(&dir, &["leads", name]);
+        assert_eq!(code, 0, "{err}");
+        let said = format!("{out}{err}");
+        assert_eq!(
+            said.contains("read as GB18030"),
+            name == "gbk.csv",
+            "{said}"
+        );
+        leads.push(std::fs::read_to_string(data(&dir).join("leads/LX001.toml")).unwrap());
+    }
+    assert_eq!(leads[0], leads[1]);
+    assert!(
+        leads[1].contains("company = \"A科技有限公司\""),
+        "{}",
+        leads[1]
+    );
+}

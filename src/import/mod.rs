@@ -53,6 +53,8 @@ pub struct Options {
     pub file: PathBuf,
     /// The xlsx sheet; default the first.
     pub sheet: Option<String>,
+    /// A CSV file's encoding; detected when `None`.
+    pub encoding: Option<sheet::Encoding>,
     pub map: Option<PathBuf>,
     /// Change existing records (only the imported values).
     pub update: bool,
@@ -78,14 +80,37 @@ impl RowError {
         RowError {
             row,
             column,
-            message: message.into(),
+            message: clip_quoted(&message.into(), '`'),
             ..RowError::default()
         }
     }
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.hint = Some(clip_quoted(&clip_quoted(&hint.into(), '`'), '"'));
         self
     }
+}
+
+/// Characters of a cell's text a message quotes.
+const QUOTED_CHARS: usize = 60;
+
+/// `message` with every cell text between two `quote`s cut to
+/// [`QUOTED_CHARS`]: a megabyte in one cell is said as its beginning, not
+/// printed whole.
+fn clip_quoted(message: &str, quote: char) -> String {
+    let mut out = String::with_capacity(message.len().min(1024));
+    for (i, part) in message.split(quote).enumerate() {
+        if i > 0 {
+            out.push(quote);
+        }
+        match part.char_indices().nth(QUOTED_CHARS) {
+            Some((at, _)) if i % 2 == 1 => {
+                out.push_str(&part[..at]);
+                out.push('…');
+            }
+            _ => out.push_str(part),
+        }
+    }
+    out
 }
 
 impl fmt::Display for RowError {
@@ -276,12 +301,20 @@ pub fn run(data: &Path, opts: &Options) -> Result<Summary, Failure> {
         Some(p) => columns::MapFile::read(p, opts.table).map_err(Failure::Usage)?,
         None => columns::MapFile::default(),
     };
-    let sheet = sheet::read(&opts.file, opts.sheet.as_deref()).map_err(Failure::Usage)?;
+    let sheet =
+        sheet::read(&opts.file, opts.sheet.as_deref(), opts.encoding).map_err(Failure::Usage)?;
     let layout = columns::layout(opts.table, &sheet.headers, &map).map_err(Failure::Usage)?;
     let mut summary = Summary {
         dry_run: opts.dry_run,
         ..Summary::default()
     };
+    if let Some(e) = sheet.encoding {
+        summary.notes.push(format!(
+            "{} read as {} (give --encoding to read it otherwise)",
+            opts.file.display(),
+            e.name()
+        ));
+    }
     if !layout.ignored.is_empty() {
         summary.notes.push(format!(
             "columns not imported: {} (name them in a --map file to import them)",
@@ -461,4 +494,24 @@ pub fn apply(
 /// Writes through a hidden temporary file in the same folder and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     crate::atomic::write(path, bytes, ".import-tmp")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn quoted_cell_text_is_clipped() {
+        let long = "张".repeat(10_000);
+        let m = super::clip_quoted(
+            &format!("unknown owner `{long}`: add it to `[values.owner]`"),
+            '`',
+        );
+        assert_eq!(
+            m,
+            format!(
+                "unknown owner `{}…`: add it to `[values.owner]`",
+                "张".repeat(60)
+            )
+        );
+        assert_eq!(super::clip_quoted("no quotes", '`'), "no quotes");
+    }
 }
