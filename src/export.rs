@@ -627,7 +627,7 @@ pub fn csv_bytes(t: &Table) -> std::io::Result<Vec<u8>> {
     w.write_record(&t.headers)?;
     for r in &t.rows {
         for cell in r {
-            w.write_field(formula_safe(cell).as_bytes())?;
+            w.write_field(csv_safe(cell).as_bytes())?;
         }
         w.write_record(None::<&[u8]>)?;
     }
@@ -660,16 +660,22 @@ fn xlsx_bytes(tables: impl Iterator<Item = Table>) -> Result<Vec<u8>, rust_xlsxw
     book.save_to_buffer()
 }
 
-/// Record text that a spreadsheet would run as a formula (`=HYPERLINK(…)`,
-/// `+cmd|…`, `@SUM(…)`) gets a leading `'`, the spreadsheet's "this is text"
-/// mark (OWASP CSV injection). Signed figures such as `-12.5` or `+3.2%` stay
-/// as they are: a sign followed only by digits, letters, `.`, `,` and `%`
-/// cannot call anything. The xlsx export needs no such care: it writes text
-/// cells as strings, never formulas.
-fn formula_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+/// A CSV cell as a spreadsheet may read it. Record text that a spreadsheet
+/// would run as a formula (`=HYPERLINK(…)`, `+cmd|…`, `@SUM(…)`, `+A1`) gets a
+/// leading `'`, the spreadsheet's "this is text" mark (OWASP CSV injection).
+/// Signed figures such as `-12.5` or `+3.2%` stay as they are: a sign, a digit,
+/// then only digits, letters, `.`, `,` and `%` cannot call anything. Control
+/// characters other than tab and line breaks (NUL, U+0001: TOML allows them
+/// escaped) are dropped: spreadsheets cut the cell or the file at them. The
+/// xlsx export needs no such care: it writes text cells as strings, never
+/// formulas.
+fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let cell = crate::format::printable(cell);
     let figure = |rest: &str| {
-        rest.chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '.' | ',' | '%' | ' '))
+        rest.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+            && rest
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '.' | ',' | '%' | ' '))
     };
     let risky = match cell.chars().next() {
         Some('=' | '@' | '\t' | '\r') => true,
@@ -679,31 +685,36 @@ fn formula_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     if risky {
         format!("'{cell}").into()
     } else {
-        cell.into()
+        cell
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{company_size, formula_safe};
+    use super::{company_size, csv_safe};
 
     #[test]
     fn csv_cells_never_start_a_formula() {
         assert_eq!(
-            formula_safe("=HYPERLINK(\"http://x\",\"y\")"),
+            csv_safe("=HYPERLINK(\"http://x\",\"y\")"),
             "'=HYPERLINK(\"http://x\",\"y\")"
         );
-        assert_eq!(formula_safe("+cmd|' /C calc'!A0"), "'+cmd|' /C calc'!A0");
-        assert_eq!(formula_safe("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(formula_safe("-2+3"), "'-2+3");
-        assert_eq!(formula_safe("\t=1"), "'\t=1");
+        assert_eq!(csv_safe("+cmd|' /C calc'!A0"), "'+cmd|' /C calc'!A0");
+        assert_eq!(csv_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_safe("-2+3"), "'-2+3");
+        assert_eq!(csv_safe("\t=1"), "'\t=1");
+        assert_eq!(csv_safe("+A1"), "'+A1");
+        assert_eq!(csv_safe("-B2"), "'-B2");
+        assert_eq!(csv_safe("=\u{0}1"), "'=1");
+        assert_eq!(csv_safe("a\u{0}b\u{1}c\u{7f}"), "abc");
+        assert_eq!(csv_safe("两行\n文字\t"), "两行\n文字\t");
         // Numbers and ordinary text are unchanged.
-        assert_eq!(formula_safe("-12.5"), "-12.5");
-        assert_eq!(formula_safe("+3"), "+3");
-        assert_eq!(formula_safe("-3.2pp"), "-3.2pp");
-        assert_eq!(formula_safe("+1,200万"), "+1,200万");
-        assert_eq!(formula_safe("华东-上海"), "华东-上海");
-        assert_eq!(formula_safe(""), "");
+        assert_eq!(csv_safe("-12.5"), "-12.5");
+        assert_eq!(csv_safe("+3"), "+3");
+        assert_eq!(csv_safe("-3.2pp"), "-3.2pp");
+        assert_eq!(csv_safe("+1,200万"), "+1,200万");
+        assert_eq!(csv_safe("华东-上海"), "华东-上海");
+        assert_eq!(csv_safe(""), "");
     }
 
     #[test]

@@ -7,6 +7,25 @@ use crate::model::{Language, Team};
 /// "—" for a null figure.
 pub const NULL: &str = "—";
 
+/// A control character other than tab and line breaks: TOML lets a record hold
+/// one escaped (`\u0000`, `\u0001`); HTML parsers and spreadsheets cut or
+/// mangle text at them, and nobody reads them.
+pub fn is_unprintable(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// `s` without [`is_unprintable`] characters.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(is_unprintable) {
+        s.chars()
+            .filter(|&c| !is_unprintable(c))
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
+    }
+}
+
 /// Rounds to at most `decimals` places and drops trailing zeros: 85.714 → "85.7", 80.0 → "80".
 pub fn trim_number(x: f64, decimals: usize) -> String {
     let s = format!("{:.*}", decimals, x);

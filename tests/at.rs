@@ -313,6 +313,16 @@ fn errors_that_teach() {
             )),
         "{err}"
     );
+    // Days git's `--until` would read as something else than a time (numbers
+    // below 100000000, before 1970): still before the first commit.
+    for day in ["1970-01-02", "1973-03-03", "1969-12-31", "0000-01-01"] {
+        let (code, _, err) = salesbook(d, &["check", "--at", day]);
+        assert_eq!(code, 2, "{day}: {err}");
+        assert!(
+            err.contains(&format!("no commit on or before {day}")),
+            "{day}: {err}"
+        );
+    }
     // A revision without the data folder: by date and by oid.
     for at in ["2023-10-05", h.readme.as_str(), "HEAD~4"] {
         let (code, _, err) = salesbook(d, &["report", "--at", at]);

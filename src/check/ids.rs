@@ -17,6 +17,7 @@ pub fn check(repo: &Repo, out: &mut Diagnostics) {
     unique(s, "deal", repo.deals.iter().map(|r| &r.meta), out);
     unique(s, "month", repo.months.iter().map(|r| &r.meta), out);
     unique(s, "case", repo.cases.iter().map(|r| &r.meta), out);
+    tags(repo, out);
     if let Some(config) = &repo.config {
         let file = config.meta.file;
         let mut seen = HashMap::new();
@@ -162,6 +163,64 @@ const WINDOWS_DEVICES: &[&str] = &[
     "com8", "com9", "lpt0", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 ];
 
+/// Why `name` cannot be a portable path segment of the site: a Windows device
+/// name, a trailing dot (Windows drops it, so `a.` and `a` clash), longer than
+/// file systems allow, `index.html` (the kind's index page) or one of `site_names`.
+fn not_portable(name: &str, kind: &str, site_names: &[&str]) -> Option<String> {
+    let lower = name.to_lowercase();
+    let stem = name.split('.').next().unwrap_or("");
+    Some(if WINDOWS_DEVICES.contains(&stem.to_lowercase().as_str()) {
+        format!("`{stem}` is a device name reserved by Windows")
+    } else if name.ends_with('.') {
+        "Windows drops a trailing dot from file names".to_string()
+    } else if name.len() > MAX_NAME_BYTES {
+        format!(
+            "it is {} bytes long and a file name may have {MAX_NAME_BYTES} (a Chinese character takes 3)",
+            name.len()
+        )
+    } else if lower == "index.html" || site_names.contains(&lower.as_str()) {
+        format!("the site already writes `{lower}` beside the {kind} pages")
+    } else {
+        return None;
+    })
+}
+
+/// Bytes of a file or folder name on ext4, APFS and NTFS (in UTF-16 units
+/// there, which UTF-8 bytes never undercount).
+const MAX_NAME_BYTES: usize = 255;
+
+/// Tags become folders (`cases/tags/<tag>/`) as ids do, so they follow the
+/// same rules; reported at the case.
+fn tags(repo: &Repo, out: &mut Diagnostics) {
+    let mut said = std::collections::HashSet::new();
+    for case in &repo.cases {
+        for tag in &case.tags {
+            // A tag that is no valid id (`a/b`) gets no page at all.
+            if !crate::load::is_valid_id(tag) {
+                continue;
+            }
+            let Some(why) = not_portable(tag, "tag", &[]) else {
+                continue;
+            };
+            if said.insert(tag.as_str()) {
+                let shown: String = tag.chars().take(40).collect();
+                let more = if shown.len() < tag.len() { "…" } else { "" };
+                out.push(
+                    Diagnostic::error(
+                        "reserved-id",
+                        case.meta.file,
+                        case.meta.span.clone(),
+                        format!("tag `{shown}{more}` cannot be a tag page: {why}"),
+                    )
+                    .with_hint(
+                        "write the tag another way (each tag is a page whose folder is the tag)",
+                    ),
+                );
+            }
+        }
+    }
+}
+
 /// Reports an id that cannot become a portable output path: a Windows device
 /// name, a trailing dot (Windows drops it, so `a.` and `a` clash), `index.html`
 /// (the kind's index page) or one of `site_names`.
@@ -173,15 +232,7 @@ fn reserved(
     site_names: &[&str],
     out: &mut Diagnostics,
 ) {
-    let lower = id.to_lowercase();
-    let stem = id.split('.').next().unwrap_or("");
-    let why = if WINDOWS_DEVICES.contains(&stem.to_lowercase().as_str()) {
-        format!("`{stem}` is a device name reserved by Windows")
-    } else if id.ends_with('.') {
-        "Windows drops a trailing dot from file names".to_string()
-    } else if lower == "index.html" || site_names.contains(&lower.as_str()) {
-        format!("the site already writes `{lower}` beside the {kind} pages")
-    } else {
+    let Some(why) = not_portable(id, kind, site_names) else {
         return;
     };
     out.push(

@@ -159,7 +159,13 @@ pub fn resolve(dir: &Path, spec: &str, tz: Tz) -> Result<Revision, String> {
 /// The last commit on first-parent history of HEAD with committer time <= `t`
 /// (None: none that old).
 pub fn last_commit_before(dir: &Path, t: DateTime<Utc>) -> Result<Option<Revision>, String> {
-    let until = format!("--until={}", t.timestamp());
+    // git keeps commit times as unsigned seconds: nothing is older than 1970.
+    if t.timestamp() < 0 {
+        return Ok(None);
+    }
+    // `@<seconds> +0000`, git's raw form: a bare number below 100000000 (before
+    // 1973-03-03) is read by `--until` as something else than a time.
+    let until = format!("--until=@{} +0000", t.timestamp());
     match run(
         dir,
         &["log", "-1", "--first-parent", &until, FORMAT, "HEAD", "--"],

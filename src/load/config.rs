@@ -265,12 +265,14 @@ fn team(cx: &mut Cx, t: &DeTable, span: Span, defaults: Team) -> Team {
         None => defaults.timezone,
     };
     let amount_unit = match t.number(cx, "amount_unit", false) {
-        Some(n) if n.value > 0.0 => n.value,
+        // From 元 to 万亿: a unit outside it (`1e-300`, `inf`, `nan`) prints
+        // hundreds of digits or nothing.
+        Some(n) if (1.0..=1e12).contains(&n.value) => n.value,
         Some(n) => {
             cx.error(
                 "out-of-range",
                 n.span,
-                "`amount_unit` must be greater than 0",
+                "`amount_unit` must be from 1 to 1000000000000 (1 shows 元, 10000 万, 100000000 亿)",
             );
             1.0
         }

@@ -3,7 +3,7 @@
 //! Most record Markdown holds no HTML of its own: then the HTML pulldown-cmark
 //! writes is already what the sanitiser would keep, once the few attributes the
 //! sanitiser drops or adds are settled on the events ([`settled`]). Only text
-//! with raw HTML, footnotes, NUL or a link or image the sanitiser would judge
+//! with raw HTML, footnotes or a link or image the sanitiser would judge
 //! goes through ammonia, whose html5ever parse was most of the cost of a case page.
 
 use std::sync::LazyLock;
@@ -19,10 +19,10 @@ const OPTIONS: Options = Options::ENABLE_TABLES
 /// Renders Markdown (tables, footnotes, strikethrough, task lists) and sanitises
 /// the HTML: no script, no event-handler attributes, no `javascript:` URLs.
 pub fn render(text: &str) -> String {
+    let text = &crate::format::printable(text);
     let events: Vec<Event> = without_external_images(Parser::new_ext(text, OPTIONS));
     let mut out = String::with_capacity(text.len() * 3 / 2);
-    // NUL passes pulldown-cmark; the sanitiser's parse drops it.
-    if !text.contains('\0') && events.iter().all(markdown_only) {
+    if events.iter().all(markdown_only) {
         // Inside an image pulldown-cmark writes only the text, into `alt`: its
         // links stay events there.
         let mut in_image = 0usize;
@@ -42,8 +42,52 @@ pub fn render(text: &str) -> String {
         out
     } else {
         html::push_html(&mut out, events.into_iter());
+        if nesting_depth(&out) > MAX_DEPTH {
+            // The sanitiser's HTML parse checks the open elements for every tag:
+            // quadratic in the depth (100,000 nested `<div>` took 14 s).
+            let mut pre = String::from("<pre>");
+            pulldown_cmark_escape::escape_html(&mut pre, text).ok();
+            pre.push_str("</pre>\n");
+            return pre;
+        }
         sanitize(&out)
     }
+}
+
+/// Elements nested deeper than this in a text with raw HTML are shown as the
+/// text itself: no real note or review comes near it.
+pub const MAX_DEPTH: usize = 1_000;
+
+/// Elements without an end tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// The deepest nesting of elements in `html`, counted from its tags (start
+/// tags up, end tags down, void elements neither; `<div/>` opens a `div` in
+/// HTML), in one pass.
+fn nesting_depth(html: &str) -> usize {
+    let b = html.as_bytes();
+    let (mut depth, mut max) = (0usize, 0usize);
+    for (at, _) in html.match_indices('<') {
+        match b.get(at + 1) {
+            Some(b'/') => depth = depth.saturating_sub(1),
+            Some(c) if c.is_ascii_alphabetic() => {
+                let name = &b[at + 1..];
+                let name = &name[..name
+                    .iter()
+                    .position(|c| !c.is_ascii_alphanumeric())
+                    .unwrap_or(name.len())];
+                if !VOID.iter().any(|v| v.as_bytes().eq_ignore_ascii_case(name)) {
+                    depth += 1;
+                    max = max.max(depth);
+                }
+            }
+            _ => {}
+        }
+    }
+    max
 }
 
 /// Off-site images become their alt text: an image from another host is a
@@ -171,7 +215,9 @@ fn settled(e: Event<'_>) -> Event<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::{OPTIONS, markdown_only, render, sanitize, without_external_images};
+    use super::{
+        MAX_DEPTH, OPTIONS, markdown_only, nesting_depth, render, sanitize, without_external_images,
+    };
     use proptest::prelude::*;
     use pulldown_cmark::{Parser, html};
 
@@ -183,6 +229,33 @@ mod tests {
         assert!(!h.contains("<script"), "{h}");
         assert!(!h.contains("onerror"), "{h}");
         assert!(!h.contains("javascript:"), "{h}");
+    }
+
+    #[test]
+    fn nesting_is_counted_from_the_tags() {
+        assert_eq!(
+            nesting_depth("<p>a<br>b<img src=x><DIV><b>c</b></DIV></p>"),
+            3
+        );
+        assert_eq!(nesting_depth("a < b <3 </x></y>"), 0);
+        assert_eq!(nesting_depth(&"<div/>".repeat(5)), 5);
+    }
+
+    #[test]
+    fn html_nested_beyond_the_limit_is_shown_as_text() {
+        let ok = format!("{}x{}", "<div>".repeat(50), "</div>".repeat(50));
+        assert_eq!(render(&ok).matches("<div>").count(), 50);
+        // Deep Markdown is deep HTML too, once raw HTML sends it to the sanitiser.
+        for deep in [
+            "<div>".repeat(MAX_DEPTH + 1),
+            format!("{} 引用 <b onclick=x>b</b>\n", ">".repeat(MAX_DEPTH + 1)),
+        ] {
+            let h = render(&deep);
+            let inner = h
+                .strip_prefix("<pre>")
+                .and_then(|h| h.strip_suffix("</pre>\n"));
+            assert!(inner.is_some_and(|t| !t.contains('<')), "{}", &h[..60]);
+        }
     }
 
     #[test]
@@ -205,6 +278,7 @@ mod tests {
     /// already their alt text, as on both paths).
     fn through_sanitizer(md: &str) -> String {
         let mut out = String::new();
+        let md = &crate::format::printable(md);
         let events = without_external_images(Parser::new_ext(md, OPTIONS));
         html::push_html(&mut out, events.into_iter());
         sanitize(&out)

@@ -319,8 +319,12 @@ impl<'a> Site<'a> {
             None => mask_in_text(s),
         }
     }
-    /// Contact data in `s` masked (or removed for the shared audience), in place.
+    /// `s` as a page shows it, in place: without control characters, contact
+    /// data masked (or removed for the shared audience).
     fn guard(&self, s: &mut String) {
+        if s.chars().any(crate::format::is_unprintable) {
+            s.retain(|c| !crate::format::is_unprintable(c));
+        }
         match self.anon {
             Some(_) if !find(s).is_empty() => {
                 *s = replace_found(s, |_| super::anon::REMOVED.into());
