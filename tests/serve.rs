@@ -393,3 +393,36 @@ fn only_requests_addressed_to_this_server_are_answered() {
         .unwrap_or_default();
     assert_eq!(location.trim(), "/customers/", "{head}");
 }
+
+/// A client that never finishes its request headers (slowloris) is cut off
+/// after the header-read timeout (10 s), while the live-reload socket, idle
+/// for as long, stays open.
+#[test]
+fn a_request_whose_headers_never_end_is_closed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    copy_dir(&sample(), &data);
+    let server = Server::start(&data, &tmp.path().join("tmp"));
+    let mut ws = server.socket();
+    let mut slow = TcpStream::connect(server.addr).unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: a")
+        .unwrap();
+    let started = Instant::now();
+    let mut buf = [0u8; 512];
+    // Closed (0 bytes, or a reset), or answered 408: not held until our timeout.
+    let n = slow.read(&mut buf).unwrap_or(0);
+    assert!(
+        n == 0 || String::from_utf8_lossy(&buf[..n]).contains("408"),
+        "{}",
+        String::from_utf8_lossy(&buf[..n])
+    );
+    assert!(started.elapsed() < Duration::from_secs(29), "held open");
+    // The reload socket still works: a change is announced on it.
+    let lead = data.join("leads/LX001.toml");
+    let text = std::fs::read_to_string(&lead).unwrap();
+    std::fs::write(&lead, text + "\n").unwrap();
+    let reload = wait_for(&mut ws, |v| v["type"] == "reload");
+    assert_eq!(reload["ok"], true);
+}

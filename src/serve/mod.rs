@@ -7,10 +7,12 @@
 //!
 //! - [`watch`]: debounced file events without editor noise;
 //! - [`build`]: one rebuild into a fresh folder, or the problems;
+//! - [`connections`]: accepting connections, with a header-read timeout;
 //! - [`http`]: static files, the error page and the reload socket;
 //! - [`paths`]: request path → file, guarded against traversal.
 
 pub mod build;
+pub mod connections;
 pub mod http;
 pub mod paths;
 pub mod watch;
@@ -105,23 +107,7 @@ pub fn run(cfg: Config) -> Result<(), String> {
     };
 
     let app = http::router(shared, cfg.bind);
-    let served = runtime.block_on(async move {
-        let (quit, quitting) = tokio::sync::oneshot::channel::<()>();
-        let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-            let _ = quitting.await;
-        });
-        let mut server = std::pin::pin!(server.into_future());
-        tokio::select! {
-            r = &mut server => r,
-            _ = shutdown_signal() => {
-                let _ = quit.send(());
-                // Open connections get a moment to finish, not more.
-                tokio::time::timeout(Duration::from_secs(2), server)
-                    .await
-                    .unwrap_or(Ok(()))
-            }
-        }
-    });
+    runtime.block_on(connections::serve(listener, app, shutdown_signal()));
     stop.store(true, Ordering::SeqCst);
     drop(watcher);
     let _ = rebuilds.join();
@@ -130,7 +116,7 @@ pub fn run(cfg: Config) -> Result<(), String> {
     if !cfg.quiet {
         eprintln!("stopped");
     }
-    served.map_err(|e| format!("server error: {e}"))
+    Ok(())
 }
 
 fn canonical(p: &Path) -> Result<PathBuf, String> {
