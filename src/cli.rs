@@ -128,9 +128,9 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Import the template's tables 1–3 from CSV or xlsx into records (docs/import.md)
+    /// Import the template's tables 1–3 or a deal table from CSV or xlsx into records (docs/import.md)
     Import {
-        /// leads (table 1), customers (table 2) or stages (table 3)
+        /// leads (table 1), customers (table 2), stages (table 3) or deals (商机, a CRM export)
         #[arg(value_enum)]
         table: ImportTable,
         /// A .csv (UTF-8) or .xlsx file whose first row holds the headers
@@ -180,6 +180,7 @@ pub enum ImportTable {
     Leads,
     Customers,
     Stages,
+    Deals,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -329,6 +330,7 @@ pub fn main() -> i32 {
                     ImportTable::Leads => crate::import::Table::Leads,
                     ImportTable::Customers => crate::import::Table::Customers,
                     ImportTable::Stages => crate::import::Table::Stages,
+                    ImportTable::Deals => crate::import::Table::Deals,
                 },
                 file,
                 sheet,

@@ -820,3 +820,161 @@ fn a_gbk_csv_imports_like_its_utf8_original() {
         leads[1]
     );
 }
+
+const B_GROUP: &str = "+++\nname = \"B集团\"\nindustry = \"物流\"\nowner = \"zhaoliu\"\n+++\n";
+
+fn read_deals(dir: &TempDir) -> Vec<serde_json::Value> {
+    let out = dir.path().join("export");
+    let o = salesbook(dir)
+        .args(["export", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(out.join("deals.json")).unwrap();
+    serde_json::from_str::<Vec<serde_json::Value>>(&text).unwrap()
+}
+
+/// A lead and two customers, one of them from that lead.
+fn deal_repo() -> TempDir {
+    repo(&[
+        ("leads/LX001.toml", LEAD),
+        ("customers/a-tech.md", CUSTOMER),
+        ("customers/b-group.md", B_GROUP),
+    ])
+}
+
+fn add_since(dir: &TempDir, day: &str) {
+    let p = data(dir).join("pipeline.toml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, format!("{text}\n[process]\nsince = {day}\n")).unwrap();
+}
+
+/// The deal table (#15 item 1): status, amount, dates and lost reason reach
+/// the deals, so the figures follow. One-date history fails the core-stage rule
+/// until `[process] since` makes it history, which the import suggests.
+#[test]
+fn import_deals_brings_closed_deals_and_their_figures() {
+    let dir = deal_repo();
+    let file = write_csv(
+        &dir,
+        "deals.csv",
+        "商机编号,客户名称,项目名称,负责人,金额,状态,成交或丢单日期,丢单原因,预计成交日期,创建日期,销售阶段\n\
+         ,A科技有限公司,自动化升级项目,李四,500000,赢单,2023-10-27,,,2023-10-09,\n\
+         ,b-group,仓储改造,赵六,\"120,000\",丢单,2023-10-20,预算取消,,2023-10-01,方案制定与呈现\n",
+    );
+    let (code, _, err) = import(&dir, &["deals", &file]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("[core-stage-skipped]"), "{err}");
+    assert!(err.contains("`[process] since = 2023-10-10`"), "{err}");
+    assert!(!data(&dir).join("deals/a-tech-2023.toml").exists());
+
+    add_since(&dir, "2023-10-10");
+    import_ok(&dir, &["deals", &file]);
+    check_passes(&dir);
+    let lost = read(&dir, "deals/b-group-2023.toml");
+    for line in [
+        "status = \"lost\"",
+        "lost_reason = \"预算取消\"",
+        "amount = 120000",
+        "stage = \"proposal\"",
+        "entered = 2023-10-01",
+    ] {
+        assert!(lost.contains(line), "{line} in {lost}");
+    }
+    let deals = read_deals(&dir);
+    let by_id = |id: &str| deals.iter().find(|d| d["id"] == id).unwrap().clone();
+    let won = by_id("a-tech-2023");
+    assert_eq!(
+        (
+            &won["status"],
+            &won["amount"],
+            &won["closed"],
+            &won["cycle_days"]
+        ),
+        (
+            &serde_json::json!("won"),
+            &serde_json::json!(500000.0),
+            &serde_json::json!("2023-10-27"),
+            // From the lead's acquisition (2023-10-08), SPEC §4.
+            &serde_json::json!(19)
+        ),
+        "{won}"
+    );
+    assert_eq!(by_id("b-group-2023")["status"], "lost");
+}
+
+/// A CRM opportunity export (Maven's shape) through a map file: one column
+/// feeds both the status and the stage; a row without any date starts on the
+/// as-of date, and says so.
+#[test]
+fn import_deals_from_a_crm_opportunity_export() {
+    let dir = deal_repo();
+    let file = write_csv(
+        &dir,
+        "sales_pipeline.csv",
+        "opportunity_id,sales_agent,account,deal_stage,engage_date,close_date,close_value\n\
+         1C1I7A6R,Moses Frase,A科技有限公司,Won,2023-10-09,2023-10-27,1054\n\
+         Z063OYW0,Moses Frase,b-group,Lost,2023-10-01,2023-10-20,0\n\
+         EC4QE1BX,Moses Frase,A科技有限公司,Engaging,2023-10-20,,\n\
+         MV1LWRNH,Moses Frase,b-group,Prospecting,,,\n",
+    );
+    let map = write_csv(
+        &dir,
+        "maven.toml",
+        r#"[columns]
+id = "opportunity_id"
+owner = "sales_agent"
+customer = "account"
+status = "deal_stage"
+stage = "deal_stage"
+created = "engage_date"
+closed = "close_date"
+amount = "close_value"
+
+[defaults]
+lost_reason = "CRM 未记录"
+
+[values.owner]
+"Moses Frase" = "lisi"
+
+[values.status]
+Won = "won"
+Lost = "lost"
+Engaging = "open"
+Prospecting = "open"
+
+[values.stage]
+Won = "negotiation"
+Lost = "nurture"
+Engaging = "nurture"
+Prospecting = "nurture"
+"#,
+    );
+    let (code, _, err) = import(&dir, &["deals", &file, "--map", &map]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("`[process] since = 2023-11-01`"), "{err}");
+    add_since(&dir, "2023-11-01");
+    let (code, out, err) = import(&dir, &["deals", &file, "--map", &map]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        format!("{out}{err}").contains(
+            "1 row(s) without any date (5): their history starts on the as-of date 2023-10-31"
+        ),
+        "{out}{err}"
+    );
+    check_passes(&dir);
+    let deals = read_deals(&dir);
+    let status = |id: &str| deals.iter().find(|d| d["id"] == id).unwrap()["status"].clone();
+    assert_eq!(
+        ["1C1I7A6R", "Z063OYW0", "EC4QE1BX", "MV1LWRNH"].map(status),
+        ["won", "lost", "open", "open"].map(serde_json::Value::from)
+    );
+    let won = read(&dir, "deals/1C1I7A6R.toml");
+    assert!(
+        won.contains("stage = \"negotiation\"") && won.contains("amount = 1054"),
+        "{won}"
+    );
+    assert!(!won.contains("lost_reason"), "{won}");
+    assert!(read(&dir, "deals/Z063OYW0.toml").contains("lost_reason = \"CRM 未记录\""));
+}

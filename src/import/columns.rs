@@ -67,11 +67,29 @@ pub const STAGE_FIELDS: &[FieldDef] = &[
     f("completed", "完成时间", "Completed"),
 ];
 
+/// The deal table (商机), and a CRM opportunity export: one row per deal with its
+/// first date (`created`) and its current or final stage.
+pub const DEAL_FIELDS: &[FieldDef] = &[
+    f("id", "商机编号", "Deal"),
+    f("customer", "客户名称", "Customer"),
+    f("title", "项目名称", "Title"),
+    f("owner", "负责人", "Owner"),
+    f("amount", "金额", "Amount"),
+    f("status", "状态", "Status"),
+    f("closed", "成交或丢单日期", "Closed"),
+    f("lost_reason", "丢单原因", "Lost reason"),
+    f("expected_close", "预计成交日期", "Expected close"),
+    f("created", "创建日期", "Created"),
+    f("stage", "销售阶段", "Stage"),
+    f("lead", "线索编号", "Lead"),
+];
+
 pub fn fields(table: Table) -> &'static [FieldDef] {
     match table {
         Table::Leads => LEAD_FIELDS,
         Table::Customers => CUSTOMER_FIELDS,
         Table::Stages => STAGE_FIELDS,
+        Table::Deals => DEAL_FIELDS,
     }
 }
 
@@ -195,9 +213,12 @@ pub fn layout(table: Table, headers: &[String], map: &MapFile) -> Result<Layout,
             .enumerate()
             .position(|(i, h)| !used[i] && normalize(h) == n)
     };
+    // A column the map file names may feed several fields (`seller` as both
+    // owner and name); only the headers matched by name are taken once.
+    let unused = vec![false; headers.len()];
     for (key, header) in &map.columns {
         let def = defs.iter().find(|d| d.key == key).expect("checked");
-        let i = find(header, &used).ok_or_else(|| {
+        let i = find(header, &unused).ok_or_else(|| {
             format!(
                 "the map file names column `{header}` for `{key}`, but the file has no such column; its columns: {}",
                 headers.join(", ")

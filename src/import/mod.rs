@@ -35,6 +35,8 @@ pub enum Table {
     Customers,
     /// Table 3 销售阶段评估表 → the `[[stages]]` of deals/
     Stages,
+    /// The deal table (商机) or a CRM opportunity export → deals/
+    Deals,
 }
 
 impl Table {
@@ -43,6 +45,7 @@ impl Table {
             Table::Leads => "leads",
             Table::Customers => "customers",
             Table::Stages => "stages",
+            Table::Deals => "deals",
         }
     }
 }
@@ -148,23 +151,12 @@ impl fmt::Display for Grouped<'_> {
             if let Some(c) = &e.column {
                 write!(f, "column {c}: ")?;
             }
-            let shown: Vec<String> = self
-                .rows
-                .iter()
-                .take(ROWS_SHOWN)
-                .map(usize::to_string)
-                .collect();
-            let more = if self.rows.len() > ROWS_SHOWN {
-                ", …"
-            } else {
-                ""
-            };
             write!(
                 f,
-                "{} on {} rows ({}{more})",
+                "{} on {} rows ({})",
                 e.message,
                 self.rows.len(),
-                shown.join(", ")
+                rows_list(&self.rows)
             )?;
         }
         if let Some(h) = &e.hint {
@@ -172,6 +164,33 @@ impl fmt::Display for Grouped<'_> {
         }
         Ok(())
     }
+}
+
+/// History from another system rarely has a row for every core stage: when the
+/// import fails on that alone, say once how to bring it in as history.
+fn suggest_since(errors: &[RowError], history_until: Option<NaiveDate>) -> Option<RowError> {
+    let skipped = errors
+        .iter()
+        .filter(|e| e.message.ends_with("[core-stage-skipped]"))
+        .count();
+    let since = history_until?.succ_opt()?;
+    (skipped > 0).then(|| {
+        RowError::new(
+            None,
+            None,
+            format!("{skipped} of these errors are core stages the file has no row for"),
+        )
+        .with_hint(format!(
+            "if the rows are history from another system, add `[process] since = {since}` to pipeline.toml: deals that started before it count in every figure but are not held to the process rules (SPEC §2.1)"
+        ))
+    })
+}
+
+/// The first rows of a list of rows, `2, 3, 4, 5, 6, …`.
+pub fn rows_list(rows: &[usize]) -> String {
+    let shown: Vec<String> = rows.iter().take(ROWS_SHOWN).map(usize::to_string).collect();
+    let more = if rows.len() > ROWS_SHOWN { ", …" } else { "" };
+    format!("{}{more}", shown.join(", "))
 }
 
 /// The problems, each said once: the same message in the same column on many
@@ -329,10 +348,13 @@ pub fn run(data: &Path, opts: &Options) -> Result<Summary, Failure> {
         lookup: &lookup,
         layout: &layout,
         map: &map,
+        as_of: book.metrics.as_of.date,
         errors: Vec::new(),
         notes: Vec::new(),
+        history_until: None,
     };
     let planned = records::plan(&mut cx, &sheet);
+    let history_until = cx.history_until;
     let (mut errors, notes) = (cx.errors, cx.notes);
     summary.notes.extend(notes);
     if !errors.is_empty() {
@@ -376,6 +398,7 @@ pub fn run(data: &Path, opts: &Options) -> Result<Summary, Failure> {
             .map_err(Failure::Usage)?;
         if !errors.is_empty() {
             errors.sort_by_key(|e| e.row);
+            errors.extend(suggest_since(&errors, history_until));
             return Err(Failure::Invalid(errors));
         }
         summary.warnings = warnings;

@@ -46,8 +46,12 @@ pub struct Cx<'a> {
     pub lookup: &'a Lookup<'a>,
     pub layout: &'a Layout,
     pub map: &'a MapFile,
+    /// The as-of date: where the history of a deal row without any date starts.
+    pub as_of: chrono::NaiveDate,
     pub errors: Vec<RowError>,
     pub notes: Vec<String>,
+    /// The latest day an imported deal starts on (for suggesting `[process] since`).
+    pub history_until: Option<chrono::NaiveDate>,
 }
 
 /// A value of a row: the cell of the field's column, else the map file's default.
@@ -140,6 +144,66 @@ impl Cx<'_> {
         }
     }
 
+    /// The row's `id` when it has one: `Err` (reported) when it is not a valid
+    /// id or an earlier row (in `seen`) already imports it.
+    fn given_id(
+        &mut self,
+        row: &Row,
+        seen: &BTreeMap<String, usize>,
+    ) -> Result<Option<String>, ()> {
+        let Some((id, column)) = self.text(row, "id") else {
+            return Ok(None);
+        };
+        let message = if !is_valid_id(&id) {
+            format!("`{id}` is not a valid record id (letters, digits, `-`, `_`, `.`)")
+        } else if let Some(first) = seen.get(&id) {
+            format!("duplicate id `{id}`: row {first} already imports it")
+        } else {
+            return Ok(Some(id));
+        };
+        self.error(row.number, column, message);
+        Err(())
+    }
+
+    /// An amount (`1,200`, `12万`); reported when the cell is not one.
+    fn amount(&mut self, row: &Row, key: &str) -> Option<f64> {
+        let (a, column) = self.text(row, key)?;
+        let amount = values::amount(&a);
+        if amount.is_none() {
+            self.error(row.number, column, format!("`{a}` is not an amount"));
+        }
+        amount
+    }
+
+    /// The id of the customer a row names by id or name; reports it when none
+    /// or several.
+    fn customer(&mut self, n: usize, name: &str, column: &str) -> Option<String> {
+        if self.lookup.customer(name).is_some() {
+            return Some(name.to_string());
+        }
+        match self.lookup.customers_named(name).as_slice() {
+            [one] => Some(one.clone()),
+            [] => {
+                self.error(
+                    n,
+                    column,
+                    format!(
+                        "unknown customer `{name}`: import it first (salesbook import customers)"
+                    ),
+                );
+                None
+            }
+            many => {
+                let message = format!(
+                    "`{name}` matches several customers ({}); use the customer id",
+                    many.join(", ")
+                );
+                self.error(n, column, message);
+                None
+            }
+        }
+    }
+
     fn date(&mut self, row: &Row, key: &str) -> Option<chrono::NaiveDate> {
         let got = self.get(row, key)?;
         match values::date(&got.cell) {
@@ -213,6 +277,7 @@ pub fn plan(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
             ("stage", "销售阶段"),
             ("entered", "进入阶段时间"),
         ],
+        Table::Deals => &[("customer", "客户名称")],
     };
     let missing: Vec<String> = required
         .iter()
@@ -236,6 +301,7 @@ pub fn plan(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
         Table::Leads => leads(cx, sheet),
         Table::Customers => customers(cx, sheet),
         Table::Stages => stages(cx, sheet),
+        Table::Deals => deals(cx, sheet),
     }
 }
 
@@ -256,27 +322,10 @@ fn leads(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
     for row in &sheet.rows {
         let n = row.number;
         let errors_before = cx.errors.len();
-        let id = match cx.text(row, "id") {
-            Some((id, column)) => {
-                if !is_valid_id(&id) {
-                    cx.error(
-                        n,
-                        column,
-                        format!("`{id}` is not a valid record id (letters, digits, `-`, `_`, `.`)"),
-                    );
-                    continue;
-                }
-                if let Some(first) = seen.get(&id) {
-                    cx.error(
-                        n,
-                        column,
-                        format!("duplicate id `{id}`: row {first} already imports it"),
-                    );
-                    continue;
-                }
-                id
-            }
-            None => next(),
+        let id = match cx.given_id(row, &seen) {
+            Ok(Some(id)) => id,
+            Ok(None) => next(),
+            Err(()) => continue,
         };
         seen.insert(id.clone(), n);
         let exists = existing.contains(&id);
@@ -344,11 +393,8 @@ fn leads(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
         if let Some((region, _)) = cx.text(row, "region") {
             ops.push(set(&["region"], Value::from(region)));
         }
-        if let Some((r, column)) = cx.text(row, "annual_revenue") {
-            match values::amount(&r) {
-                Some(r) => ops.push(set(&["annual_revenue"], number(r))),
-                None => cx.error(n, column, format!("`{r}` is not an amount")),
-            }
+        if let Some(r) = cx.amount(row, "annual_revenue") {
+            ops.push(set(&["annual_revenue"], number(r)));
         }
         if cx.errors.len() > errors_before {
             continue;
@@ -609,28 +655,7 @@ fn stages(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
                 None
             }
         };
-        let customer = if cx.lookup.customer(&name).is_some() {
-            Some(name.clone())
-        } else {
-            match cx.lookup.customers_named(&name).as_slice() {
-                [one] => Some(one.clone()),
-                [] => {
-                    cx.error(n, &name_column, format!("unknown customer `{name}`: import it first (salesbook import customers)"));
-                    None
-                }
-                many => {
-                    cx.error(
-                        n,
-                        &name_column,
-                        format!(
-                            "`{name}` matches several customers ({}); use the customer id",
-                            many.join(", ")
-                        ),
-                    );
-                    None
-                }
-            }
-        };
+        let customer = cx.customer(n, &name, &name_column);
         let owner = cx.resolve(row, "owner", Named::Owner);
         let completed = cx.date(row, "completed");
         let (Some(customer), Some(stage), Some(entered)) = (customer, stage, entered) else {
@@ -675,6 +700,7 @@ fn stages(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
             continue;
         }
         seen.insert((deal.clone(), stage.clone()), n);
+        cx.history_until = cx.history_until.max(Some(entered));
         let mut fields = vec![("entered", values::toml_date(entered))];
         if let Some(c) = completed {
             fields.push(("completed", values::toml_date(c)));
@@ -730,6 +756,170 @@ fn stages(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
             title,
             ops,
         });
+    }
+    out
+}
+
+/// The deal table: one deal per row, with its status, amount and dates. A row
+/// with a first date (`created`) or a stage also gives the deal its history: one
+/// stage entry, the row's stage (else the closing stage for a won deal, else the
+/// first stage after `lead`), entered on the first date, else on the closing
+/// date, else — a row without any date — on the as-of date. Nothing else of a
+/// history is invented: deals from before `[process] since` are not held to the
+/// process rules (SPEC §2.1), and the import suggests it.
+fn deals(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
+    let mut taken: std::collections::HashSet<String> = ids_of(cx.repo, Kind::Deal)
+        .into_iter()
+        .map(|id| id.to_lowercase())
+        .collect();
+    for row in &sheet.rows {
+        if let Some((id, _)) = cx.text(row, "id") {
+            taken.insert(id.to_lowercase());
+        }
+    }
+    let closing = cx
+        .config
+        .closing_index()
+        .map(|i| cx.config.stages[i].id.clone());
+    let first = cx
+        .config
+        .stages
+        .iter()
+        .find(|s| s.id != "lead")
+        .map(|s| s.id.clone());
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut undated = Vec::new();
+    let mut out = Vec::new();
+    for row in &sheet.rows {
+        let n = row.number;
+        let errors_before = cx.errors.len();
+        let Some((name, name_column)) = cx.required(row, "customer", "the customer (客户名称)")
+        else {
+            continue;
+        };
+        let customer = cx.customer(n, &name, &name_column);
+        let status = match cx.text(row, "status") {
+            Some((s, column)) => values::deal_status(&s)
+                .map_err(|e| cx.error(n, column, e))
+                .ok(),
+            None => Some("open"),
+        };
+        let owner = cx.resolve(row, "owner", Named::Owner);
+        let stage = cx.resolve(row, "stage", Named::Stage);
+        let created = cx.date(row, "created");
+        let closed = cx.date(row, "closed");
+        let expected_close = cx.date(row, "expected_close");
+        let amount = cx.amount(row, "amount");
+        let (Some(customer), Some(status)) = (customer, status) else {
+            continue;
+        };
+        if cx.errors.len() > errors_before {
+            continue;
+        }
+        let start = created.or(closed);
+        let id = match cx.given_id(row, &seen) {
+            Ok(Some(id)) => id,
+            Err(()) => continue,
+            Ok(None) => {
+                // `<customer>-<year>`, numbered when taken (`a-tech-2023-2`).
+                let year = chrono::Datelike::year(&start.or(expected_close).unwrap_or(cx.as_of));
+                let base = format!("{customer}-{year}");
+                let id = std::iter::once(base.clone())
+                    .chain((2..).map(|k| format!("{base}-{k}")))
+                    .find(|id| !taken.contains(&id.to_lowercase()))
+                    .expect("an unbounded series has a free id");
+                taken.insert(id.to_lowercase());
+                id
+            }
+        };
+        seen.insert(id.clone(), n);
+        let exists = cx.lookup.exists(Kind::Deal, &id);
+        let mut ops = vec![set_new(&["customer"], Value::from(customer.as_str()))];
+        match owner {
+            Some(o) => ops.push(set(&["owner"], Value::from(o))),
+            None => {
+                let c = cx.lookup.customer(&customer).map(|i| &cx.repo.customers[i]);
+                if let Some(c) = c {
+                    ops.push(set_new(&["owner"], Value::from(c.owner.value.as_str())));
+                }
+            }
+        }
+        if let Some((t, _)) = cx.text(row, "title") {
+            ops.push(set(&["title"], Value::from(t)));
+        }
+        if let Some((l, _)) = cx.text(row, "lead") {
+            ops.push(set(&["lead"], Value::from(l)));
+        }
+        if let Some(a) = amount {
+            ops.push(set(&["amount"], number(a)));
+        }
+        if let Some(d) = expected_close {
+            ops.push(set(&["expected_close"], values::toml_date(d)));
+        }
+        if cx.text(row, "status").is_some() {
+            ops.push(set(&["status"], Value::from(status)));
+        } else {
+            ops.push(set_new(&["status"], Value::from(status)));
+        }
+        if let Some(d) = closed {
+            ops.push(set(&["closed"], values::toml_date(d)));
+        }
+        // A reason only for a lost deal: a `[defaults] lost_reason` for a CRM
+        // export without one gives every row the same value.
+        if let Some((r, _)) = cx.text(row, "lost_reason").filter(|_| status == "lost") {
+            ops.push(set(&["lost_reason"], Value::from(r)));
+        }
+        // The history: for a new deal always, for an existing one only when the
+        // row names its stage.
+        let entry = if exists {
+            stage.clone()
+        } else {
+            stage.clone().or(if status == "won" {
+                closing.clone()
+            } else {
+                first.clone()
+            })
+        };
+        if let Some(entry) = entry {
+            if start.is_none() {
+                undated.push(n);
+            }
+            let entered = start.unwrap_or(cx.as_of);
+            cx.history_until = cx.history_until.max(Some(entered));
+            ops.push(Op::Stage {
+                stage: entry,
+                fields: vec![("entered", values::toml_date(entered))],
+            });
+        }
+        let rel = cx
+            .lookup
+            .file(Kind::Deal, &id)
+            .unwrap_or(format!("deals/{id}.toml"));
+        let title = cx
+            .text(row, "title")
+            .map(|(t, _)| t)
+            .or_else(|| {
+                cx.lookup
+                    .customer(&customer)
+                    .map(|i| cx.repo.customers[i].name.clone())
+            })
+            .unwrap_or(customer);
+        out.push(Planned {
+            kind: Kind::Deal,
+            id,
+            rel,
+            exists,
+            title,
+            ops: ops.into_iter().map(|op| (n, op)).collect(),
+        });
+    }
+    if !undated.is_empty() {
+        cx.notes.push(format!(
+            "{} row(s) without any date ({}): their history starts on the as-of date {}",
+            undated.len(),
+            super::rows_list(&undated),
+            cx.as_of
+        ));
     }
     out
 }

@@ -178,6 +178,18 @@ pub fn lead_status(s: &str) -> Result<&'static str, String> {
 }
 
 /// A risk note's kind, guessed from its words; `other` when nothing fits.
+/// A deal status: open/won/lost, or the words CRMs and Chinese sheets use.
+pub fn deal_status(s: &str) -> Result<&'static str, String> {
+    match s.trim().to_lowercase().as_str() {
+        "open" | "进行中" | "跟进中" | "未成交" => Ok("open"),
+        "won" | "赢单" | "成交" | "已成交" | "签约" | "已签约" => Ok("won"),
+        "lost" | "丢单" | "输单" | "已丢单" | "失败" => Ok("lost"),
+        _ => Err(format!(
+            "`{s}` is not a deal status: use 进行中/赢单/丢单 or open/won/lost"
+        )),
+    }
+}
+
 pub fn risk_kind(note: &str) -> &'static str {
     let n = note.to_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| n.contains(w));
