@@ -978,3 +978,40 @@ Prospecting = "nurture"
     assert!(!won.contains("lost_reason"), "{won}");
     assert!(read(&dir, "deals/Z063OYW0.toml").contains("lost_reason = \"CRM 未记录\""));
 }
+
+/// `--update` changes only what the file has (#15 item 4): a file of ids and
+/// statuses needs no other column, `[defaults]` fill new records and never
+/// overwrite a value, and the summary names each change as `old → new`.
+#[test]
+fn update_changes_only_what_the_file_has() {
+    let dir = repo(&[("leads/LX001.toml", LEAD)]);
+    let file = write_csv(&dir, "status.csv", "线索编号,状态\nLX001,待培育\n");
+    let map = write_csv(
+        &dir,
+        "map.toml",
+        "[defaults]\nsource = \"referral\"\nacquired = \"2023-01-01\"\nindustry = \"零售\"\n",
+    );
+    let before = read(&dir, "leads/LX001.toml");
+    let out = import_ok(
+        &dir,
+        &["leads", &file, "--map", &map, "--update", "--dry-run"],
+    );
+    assert!(
+        out.contains(
+            "would update leads/LX001.toml (row 2): status: \"converted\" → \"nurturing\""
+        ),
+        "{out}"
+    );
+    assert_eq!(
+        read(&dir, "leads/LX001.toml"),
+        before,
+        "a dry run writes nothing"
+    );
+    import_ok(&dir, &["leads", &file, "--map", &map, "--update"]);
+    let after = read(&dir, "leads/LX001.toml");
+    assert_eq!(
+        after,
+        before.replace("status = \"converted\"", "status = \"nurturing\""),
+        "only the status changed"
+    );
+}

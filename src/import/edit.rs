@@ -46,7 +46,14 @@ pub struct Mode {
 }
 
 /// Applies `op`; `process` is the stage ids in process order (pipeline.toml).
-pub fn apply(doc: &mut DocumentMut, op: &Op, mode: Mode, process: &[String]) -> Effect {
+/// Each value it changes is logged in `changed` as `key: old → new`.
+pub fn apply(
+    doc: &mut DocumentMut,
+    op: &Op,
+    mode: Mode,
+    process: &[String],
+    changed: &mut Vec<String>,
+) -> Effect {
     match op {
         Op::Set {
             path,
@@ -72,7 +79,7 @@ pub fn apply(doc: &mut DocumentMut, op: &Op, mode: Mode, process: &[String]) -> 
                     .and_then(Item::as_table_like_mut)
                     .expect("inserted");
             }
-            set(table, key, value.clone(), mode)
+            set(table, &path.join("."), key, value.clone(), mode, changed)
         }
         Op::Person { name, title } => {
             let people = array_of_tables(doc, "decision_makers");
@@ -81,7 +88,14 @@ pub fn apply(doc: &mut DocumentMut, op: &Op, mode: Mode, process: &[String]) -> 
                 .find(|t| t.get("name").and_then(Item::as_str) == Some(name.as_str()))
             {
                 return match title {
-                    Some(title) => set(p, "title", Value::from(title.as_str()), mode),
+                    Some(title) => set(
+                        p,
+                        &format!("{name}.title"),
+                        "title",
+                        Value::from(title.as_str()),
+                        mode,
+                        changed,
+                    ),
                     None => Effect::Same,
                 };
             }
@@ -123,7 +137,8 @@ pub fn apply(doc: &mut DocumentMut, op: &Op, mode: Mode, process: &[String]) -> 
                 // An existing entry is a record of its own: changed only with --update.
                 let mut effect = Effect::Same;
                 for (key, value) in fields {
-                    effect = combine(effect, set(t, key, value.clone(), mode));
+                    let name = format!("{stage}.{key}");
+                    effect = combine(effect, set(t, &name, key, value.clone(), mode, changed));
                 }
                 return effect;
             }
@@ -182,7 +197,14 @@ fn array_of_tables<'a>(doc: &'a mut DocumentMut, key: &str) -> &'a mut ArrayOfTa
 
 /// Sets `key` to `value` unless it already has that value; keeps the old value's
 /// decoration (a trailing comment, spacing).
-fn set(table: &mut dyn TableLike, key: &str, mut value: Value, mode: Mode) -> Effect {
+fn set(
+    table: &mut dyn TableLike,
+    name: &str,
+    key: &str,
+    mut value: Value,
+    mode: Mode,
+    changed: &mut Vec<String>,
+) -> Effect {
     match table.get_mut(key) {
         Some(Item::Value(old)) => {
             if same(old, &value) {
@@ -191,6 +213,11 @@ fn set(table: &mut dyn TableLike, key: &str, mut value: Value, mode: Mode) -> Ef
             if !mode.new && !mode.update {
                 return Effect::Blocked;
             }
+            changed.push(format!(
+                "{name}: {} → {}",
+                old.to_string().trim(),
+                value.to_string().trim()
+            ));
             *value.decor_mut() = old.decor().clone();
             *old = value;
             Effect::Changed

@@ -349,6 +349,8 @@ pub fn run(data: &Path, opts: &Options) -> Result<Summary, Failure> {
         layout: &layout,
         map: &map,
         as_of: book.metrics.as_of.date,
+        update: opts.update,
+        existing: false,
         errors: Vec::new(),
         notes: Vec::new(),
         history_until: None,
@@ -471,8 +473,9 @@ pub fn apply(
     };
     let mut total = Effect::Same;
     let mut stages: Vec<(String, Effect)> = Vec::new();
+    let mut changed = Vec::new();
     for (_, op) in &p.ops {
-        let effect = edit::apply(&mut doc, op, mode, process);
+        let effect = edit::apply(&mut doc, op, mode, process, &mut changed);
         if let Op::Stage { stage, .. } = op {
             stages.push((stage.clone(), effect));
         }
@@ -489,6 +492,7 @@ pub fn apply(
             };
             format!("{s} {what}")
         })
+        .chain(changed)
         .collect::<Vec<_>>()
         .join(", ");
     let changed = stages

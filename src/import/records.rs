@@ -48,6 +48,11 @@ pub struct Cx<'a> {
     pub map: &'a MapFile,
     /// The as-of date: where the history of a deal row without any date starts.
     pub as_of: chrono::NaiveDate,
+    /// `--update`: existing records change, and need only the columns that change.
+    pub update: bool,
+    /// The current row's record exists: `[defaults]` do not apply to it (they
+    /// fill new records, never overwrite a value) and nothing is required of it.
+    pub existing: bool,
     pub errors: Vec<RowError>,
     pub notes: Vec<String>,
     /// The latest day an imported deal starts on (for suggesting `[process] since`).
@@ -71,7 +76,8 @@ impl Cx<'_> {
             })
         });
         let got = from_column.or_else(|| {
-            self.map.defaults.get(key).map(|v| Got {
+            let defaults = (!self.existing).then_some(&self.map.defaults)?;
+            defaults.get(key).map(|v| Got {
                 cell: Cell::Text(v.clone()),
                 column: format!("[defaults] {key}"),
             })
@@ -116,7 +122,7 @@ impl Cx<'_> {
     /// A required text value; reports it when missing.
     fn required(&mut self, row: &Row, key: &str, what: &str) -> Option<(String, String)> {
         let got = self.text(row, key);
-        if got.is_none() {
+        if got.is_none() && !self.existing {
             let column = self.column_name(key);
             self.error(row.number, column, format!("missing {what}"));
         }
@@ -284,7 +290,9 @@ pub fn plan(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
         .filter(|(k, _)| !cx.layout.columns.contains_key(k) && !cx.map.defaults.contains_key(*k))
         .map(|(k, zh)| format!("{zh} (`{k}`)"))
         .collect();
-    if !missing.is_empty() {
+    // With --update, a file may hold only the columns that change; a row of a
+    // new record still needs its values (each row says which it lacks).
+    if !missing.is_empty() && !cx.update {
         cx.errors.push(
             RowError::new(
                 Some(sheet.header_row),
@@ -322,6 +330,7 @@ fn leads(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
     for row in &sheet.rows {
         let n = row.number;
         let errors_before = cx.errors.len();
+        cx.existing = false;
         let id = match cx.given_id(row, &seen) {
             Ok(Some(id)) => id,
             Ok(None) => next(),
@@ -329,6 +338,7 @@ fn leads(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
         };
         seen.insert(id.clone(), n);
         let exists = existing.contains(&id);
+        cx.existing = exists;
         let mut ops = Vec::new();
         if let Some(s) = cx.resolve(row, "source", Named::Channel) {
             ops.push(set(&["source"], Value::from(s)));
@@ -377,7 +387,7 @@ fn leads(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
         }
         match cx.resolve(row, "owner", Named::Owner) {
             Some(o) => ops.push(set(&["owner"], Value::from(o))),
-            None if cx.text(row, "owner").is_none() => {
+            None if cx.text(row, "owner").is_none() && !cx.existing => {
                 let column = cx.column_name("owner");
                 cx.error(n, column, "missing the owner (负责人)");
             }
@@ -424,6 +434,7 @@ fn customers(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
     for row in &sheet.rows {
         let n = row.number;
         let errors_before = cx.errors.len();
+        cx.existing = false;
         let Some((name, name_column)) = cx.required(row, "name", "the customer's name (客户名称)")
         else {
             continue;
@@ -483,6 +494,7 @@ fn customers(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
         };
         seen.insert(id.clone(), n);
         let exists = existing.contains(&id);
+        cx.existing = exists;
         let mut ops = Vec::new();
         ops.push(set_new(&["name"], Value::from(name.as_str())));
         if let Some((v, _)) = cx.text(row, "industry") {
@@ -636,6 +648,7 @@ fn stages(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
     for row in &sheet.rows {
         let n = row.number;
         let errors_before = cx.errors.len();
+        cx.existing = false;
         let Some((name, name_column)) = cx.required(row, "customer", "the customer (客户名称)")
         else {
             continue;
@@ -793,11 +806,18 @@ fn deals(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
     for row in &sheet.rows {
         let n = row.number;
         let errors_before = cx.errors.len();
-        let Some((name, name_column)) = cx.required(row, "customer", "the customer (客户名称)")
-        else {
-            continue;
+        // An existing deal is known by its id, before any default is read.
+        cx.existing = cx
+            .text(row, "id")
+            .is_some_and(|(id, _)| cx.lookup.exists(Kind::Deal, &id));
+        let customer = match cx.required(row, "customer", "the customer (客户名称)") {
+            Some((name, column)) => cx.customer(n, &name, &column),
+            // An existing deal keeps its customer.
+            None => cx.text(row, "id").and_then(|(id, _)| {
+                let d = cx.repo.deals.iter().find(|d| d.meta.id == id)?;
+                Some(d.customer.value.clone())
+            }),
         };
-        let customer = cx.customer(n, &name, &name_column);
         let status = match cx.text(row, "status") {
             Some((s, column)) => values::deal_status(&s)
                 .map_err(|e| cx.error(n, column, e))
