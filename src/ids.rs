@@ -92,6 +92,25 @@ impl Numbering {
         self.taken.insert(id.to_lowercase());
     }
 
+    /// `base` if free, else `base-2`, `base-3`, …; it counts as taken from then on.
+    pub fn variant(&mut self, base: &str) -> String {
+        let id = std::iter::once(base.to_string())
+            .chain((2..).map(|n| format!("{base}-{n}")))
+            .find(|id| !self.taken.contains(&id.to_lowercase()))
+            .expect("an unbounded series has a free id");
+        self.taken.insert(id.to_lowercase());
+        id
+    }
+
+    /// A new customer's id, as `new` and `import` choose it: the ASCII slug of
+    /// its name (`acme-corp`, then `acme-corp-2`), else the next number.
+    pub fn slug_or_next(&mut self, name: &str) -> String {
+        match ascii_slug(name) {
+            Some(slug) => self.variant(&slug),
+            None => self.next_id(),
+        }
+    }
+
     /// The next free id; it counts as taken from then on.
     pub fn next_id(&mut self) -> String {
         loop {

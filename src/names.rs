@@ -117,6 +117,37 @@ pub fn resolve(config: &Config, what: Named, input: &str) -> Result<String, Stri
     }
 }
 
+/// Records by name, for names written the way people write them: (trimmed
+/// name, id), sorted by name, so the names starting with a text are one run.
+pub struct NameIndex<'a>(Vec<(&'a str, &'a str)>);
+
+impl<'a> NameIndex<'a> {
+    pub fn new(items: impl Iterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut v: Vec<(&str, &str)> = items.map(|(id, name)| (name.trim(), id)).collect();
+        v.sort_unstable();
+        NameIndex(v)
+    }
+
+    /// The records of exactly this name (trimmed); else those whose name starts
+    /// with it (“A科技” finds “A科技有限公司”). In id order within a name.
+    pub fn matches(&self, name: &str) -> Vec<String> {
+        let name = name.trim();
+        let start = self.0.partition_point(|(n, _)| *n < name);
+        let run = self.0[start..]
+            .iter()
+            .take_while(|(n, _)| n.starts_with(name));
+        let exact: Vec<String> = run
+            .clone()
+            .take_while(|(n, _)| *n == name)
+            .map(|(_, id)| id.to_string())
+            .collect();
+        if !exact.is_empty() {
+            return exact;
+        }
+        run.map(|(_, id)| id.to_string()).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,5 +220,30 @@ mod tests {
             e.contains("unknown channel `展销会`") && e.contains("trade_show (行业展会)"),
             "{e}"
         );
+    }
+}
+
+#[cfg(test)]
+mod name_index_tests {
+    use super::NameIndex;
+
+    #[test]
+    fn exact_names_first_then_prefixes() {
+        let names = NameIndex::new(
+            [
+                ("c1", "A科技有限公司"),
+                ("c2", " A科技 "),
+                ("c3", "A科技集团"),
+                ("c4", "B科技"),
+                ("c5", "A"),
+            ]
+            .into_iter(),
+        );
+        assert_eq!(names.matches("A科技"), ["c2"]);
+        assert_eq!(names.matches("A科技有"), ["c1"]);
+        assert_eq!(names.matches("A科"), ["c2", "c1", "c3"]);
+        assert_eq!(names.matches("A"), ["c5"]);
+        assert!(names.matches("C").is_empty());
+        assert!(names.matches("A科技有限公司X").is_empty());
     }
 }

@@ -541,3 +541,54 @@ fn the_pre_commit_hook_runs_check() {
     assert_eq!(status.status.code(), Some(1), "{status:?}");
     assert!(String::from_utf8_lossy(&status.stderr).contains("commit aborted"));
 }
+
+/// `new` and `import` choose a customer's id the same way (the slug of an
+/// ASCII name), `new` says when the name already exists, and `new deal`
+/// finds a customer by the start of its name as import does (#15 item 7).
+#[test]
+fn new_and_import_name_customers_alike() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("sales");
+    init(&repo);
+    let d = ["--date", "2024-06-20"];
+    let args = [
+        &["customer", "--name", "Acme Corporation", "--owner", "李四"][..],
+        &["--industry", "制造业"],
+        &d,
+    ]
+    .concat();
+    let first = new(&repo, &args);
+    assert!(
+        first.ends_with("customers/acme-corporation.md"),
+        "{}",
+        first.display()
+    );
+    let (code, out, err) = run(&repo, &[&["new"], &args[..]].concat());
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.trim().ends_with("customers/acme-corporation-2.md"),
+        "{out}"
+    );
+    assert!(
+        err.contains(
+            "a customer named `Acme Corporation` already exists (customers/acme-corporation.md)"
+        ),
+        "{err}"
+    );
+    std::fs::remove_file(repo.join("customers/acme-corporation-2.md")).unwrap();
+    let deal = new(
+        &repo,
+        &[&["deal", "--customer", "Acme", "--title", "ERP"][..], &d].concat(),
+    );
+    assert!(
+        deal.ends_with("deals/acme-corporation-2024.toml"),
+        "{}",
+        deal.display()
+    );
+
+    let csv = tmp.path().join("customers.csv");
+    std::fs::write(&csv, "客户名称,行业,负责人\nGlobex Corp.,零售,李四\n").unwrap();
+    let (code, _, err) = run(&repo, &["import", "customers", csv.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(repo.join("customers/globex-corp.md").is_file());
+}

@@ -500,16 +500,15 @@ fn customer(repo: &Repo, a: &CustomerArgs) -> Result<Draft, String> {
     let existing = existing_ids(repo, Kind::Customer);
     let id = match &a.common.id {
         Some(id) => id.clone(),
-        None => match ids::ascii_slug(&name) {
-            Some(slug) if ids::is_taken(&existing, &slug) => {
-                return Err(format!(
-                    "a customer with id `{slug}` already exists; if `{name}` is another customer, choose an id with --id"
-                ));
-            }
-            Some(slug) => slug,
-            None => ids::next_in_series(&existing, "customer"),
-        },
+        None => ids::Numbering::series(&existing, "customer").slug_or_next(&name),
     };
+    // The same name twice is most often the same customer entered again.
+    let same_name: Vec<String> = repo
+        .customers
+        .iter()
+        .filter(|c| c.name.trim() == name)
+        .map(|c| repo.sources.get(c.meta.file).rel_path.clone())
+        .collect();
     let language = config.team.language;
     let text = render::customer(&CustomerText {
         id: &id,
@@ -539,6 +538,12 @@ fn customer(repo: &Repo, a: &CustomerArgs) -> Result<Draft, String> {
         },
         language,
     );
+    if !same_name.is_empty() {
+        notes.push(format!(
+            "a customer named `{name}` already exists ({}): if it is the same one, delete the new file",
+            same_name.join(", ")
+        ));
+    }
     if a.common.id.is_none() && ids::ascii_slug(&name).is_none() {
         notes.push(format!(
             "the id `{id}` was numbered because the name is not ASCII; rename the file (and references) to choose another, or pass --id"

@@ -2,6 +2,7 @@
 //! channels and stages: [`crate::names`].
 
 use crate::model::Repo;
+use crate::names::NameIndex;
 
 /// A customer by id or by name (the company name in its file).
 pub fn customer(repo: &Repo, input: &str) -> Result<String, String> {
@@ -9,19 +10,21 @@ pub fn customer(repo: &Repo, input: &str) -> Result<String, String> {
     if let Some(c) = repo.customers.iter().find(|c| c.meta.id == input) {
         return Ok(c.meta.id.clone());
     }
-    let by_name: Vec<_> = repo.customers.iter().filter(|c| c.name == input).collect();
-    match by_name.as_slice() {
-        [c] => Ok(c.meta.id.clone()),
+    // As import matches names: exactly, else the one name starting with it.
+    let names = NameIndex::new(
+        repo.customers
+            .iter()
+            .map(|c| (c.meta.id.as_str(), c.name.as_str())),
+    );
+    match names.matches(input).as_slice() {
+        [id] => Ok(id.clone()),
         [] => Err(format!(
-            "unknown customer `{input}`: give a customer id (the file name in customers/) or its exact name{}",
+            "unknown customer `{input}`: give a customer id (the file name in customers/), its name or the start of it{}",
             hint(input, repo.customers.iter().map(|c| c.meta.id.as_str()))
         )),
         many => Err(format!(
-            "`{input}` is the name of several customers: {}; give the id",
-            many.iter()
-                .map(|c| c.meta.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            "`{input}` names several customers: {}; give the id",
+            many.join(", ")
         )),
     }
 }

@@ -6,13 +6,14 @@ use std::collections::{HashMap, HashSet};
 
 use crate::load::Kind;
 use crate::model::{DealStatus, Repo};
+use crate::names::NameIndex;
 
 pub struct Lookup<'a> {
     /// (kind, id) → the record's file, relative to the data folder.
     files: HashMap<(Kind, &'a str), &'a str>,
     ids: HashMap<Kind, HashSet<&'a str>>,
-    customers: Names<'a>,
-    lead_companies: Names<'a>,
+    customers: NameIndex<'a>,
+    lead_companies: NameIndex<'a>,
     customer_index: HashMap<&'a str, usize>,
     lead_index: HashMap<&'a str, usize>,
     open_deals: HashMap<&'a str, Vec<&'a str>>,
@@ -71,12 +72,12 @@ impl<'a> Lookup<'a> {
         Lookup {
             files,
             ids,
-            customers: Names::new(
+            customers: NameIndex::new(
                 repo.customers
                     .iter()
                     .map(|c| (c.meta.id.as_str(), c.name.as_str())),
             ),
-            lead_companies: Names::new(
+            lead_companies: NameIndex::new(
                 repo.leads
                     .iter()
                     .map(|l| (l.meta.id.as_str(), l.company.as_str())),
@@ -113,72 +114,17 @@ impl<'a> Lookup<'a> {
         self.lead_index.get(id).copied()
     }
 
-    /// Customers by name (see [`Names::matches`]).
+    /// Customers by name (see [`NameIndex::matches`]).
     pub fn customers_named(&self, name: &str) -> Vec<String> {
         self.customers.matches(name)
     }
 
-    /// Leads by company name (see [`Names::matches`]).
+    /// Leads by company name (see [`NameIndex::matches`]).
     pub fn leads_of_company(&self, name: &str) -> Vec<String> {
         self.lead_companies.matches(name)
     }
 
     pub fn open_deals(&self, customer: &str) -> &[&'a str] {
         self.open_deals.get(customer).map_or(&[], Vec::as_slice)
-    }
-}
-
-/// (trimmed name, id), sorted by name: the names starting with a text are one run.
-struct Names<'a>(Vec<(&'a str, &'a str)>);
-
-impl<'a> Names<'a> {
-    fn new(items: impl Iterator<Item = (&'a str, &'a str)>) -> Self {
-        let mut v: Vec<(&str, &str)> = items.map(|(id, name)| (name.trim(), id)).collect();
-        v.sort_unstable();
-        Names(v)
-    }
-
-    /// The records of exactly this name (trimmed); else those whose name starts
-    /// with it (“A科技” finds “A科技有限公司”). In id order within a name.
-    fn matches(&self, name: &str) -> Vec<String> {
-        let name = name.trim();
-        let start = self.0.partition_point(|(n, _)| *n < name);
-        let run = self.0[start..]
-            .iter()
-            .take_while(|(n, _)| n.starts_with(name));
-        let exact: Vec<String> = run
-            .clone()
-            .take_while(|(n, _)| *n == name)
-            .map(|(_, id)| id.to_string())
-            .collect();
-        if !exact.is_empty() {
-            return exact;
-        }
-        run.map(|(_, id)| id.to_string()).collect()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Names;
-
-    #[test]
-    fn exact_names_first_then_prefixes() {
-        let names = Names::new(
-            [
-                ("c1", "A科技有限公司"),
-                ("c2", " A科技 "),
-                ("c3", "A科技集团"),
-                ("c4", "B科技"),
-                ("c5", "A"),
-            ]
-            .into_iter(),
-        );
-        assert_eq!(names.matches("A科技"), ["c2"]);
-        assert_eq!(names.matches("A科技有"), ["c1"]);
-        assert_eq!(names.matches("A科"), ["c2", "c1", "c3"]);
-        assert_eq!(names.matches("A"), ["c5"]);
-        assert!(names.matches("C").is_empty());
-        assert!(names.matches("A科技有限公司X").is_empty());
     }
 }

@@ -427,8 +427,14 @@ fn leads(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
 
 fn customers(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
     let existing = ids_of(cx.repo, Kind::Customer);
-    let mut numbering = Numbering::series(&existing, "customer");
-    let mut next = || numbering.next_id();
+    // New ids as `new customer` chooses them, free of the ids the file gives.
+    let mut taken = existing.clone();
+    for row in &sheet.rows {
+        if let Some((id, _)) = cx.text(row, "id") {
+            taken.push(id);
+        }
+    }
+    let mut numbering = Numbering::series(&taken, "customer");
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut out = Vec::new();
     for row in &sheet.rows {
@@ -480,7 +486,7 @@ fn customers(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
                 continue;
             }
             seen.insert(format!("\u{0}{name}"), n);
-            next()
+            numbering.slug_or_next(&name)
         } else {
             if let Some(first) = seen.get(&id) {
                 cx.error(
@@ -781,15 +787,13 @@ fn stages(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
 /// history is invented: deals from before `[process] since` are not held to the
 /// process rules (SPEC §2.1), and the import suggests it.
 fn deals(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
-    let mut taken: std::collections::HashSet<String> = ids_of(cx.repo, Kind::Deal)
-        .into_iter()
-        .map(|id| id.to_lowercase())
-        .collect();
+    let mut taken = ids_of(cx.repo, Kind::Deal);
     for row in &sheet.rows {
         if let Some((id, _)) = cx.text(row, "id") {
-            taken.insert(id.to_lowercase());
+            taken.push(id);
         }
     }
+    let mut numbering = Numbering::series(&taken, "deal");
     let closing = cx
         .config
         .closing_index()
@@ -843,13 +847,7 @@ fn deals(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
             Ok(None) => {
                 // `<customer>-<year>`, numbered when taken (`a-tech-2023-2`).
                 let year = chrono::Datelike::year(&start.or(expected_close).unwrap_or(cx.as_of));
-                let base = format!("{customer}-{year}");
-                let id = std::iter::once(base.clone())
-                    .chain((2..).map(|k| format!("{base}-{k}")))
-                    .find(|id| !taken.contains(&id.to_lowercase()))
-                    .expect("an unbounded series has a free id");
-                taken.insert(id.to_lowercase());
-                id
+                numbering.variant(&format!("{customer}-{year}"))
             }
         };
         seen.insert(id.clone(), n);
