@@ -594,3 +594,49 @@ fn pages_show_labels_not_raw_keys() {
     let month = read(&out.join("months/2023-10/index.html"));
     assert!(month.contains(">会展活动<") && month.contains(">制造业<"));
 }
+
+/// Every link of a build resolves, also where records are dated after the as-of
+/// date (their warnings link to records and months the site does not show) and
+/// where warnings fill the quality page (#17 item 7).
+#[test]
+fn no_link_is_broken_with_future_records_and_warnings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    copy_dir(&sample(), &data);
+    let edit = |rel: &str, from: &str, to: &str| {
+        let p = data.join(rel);
+        let text = read(&p);
+        assert!(text.contains(from), "{rel}: {from}");
+        std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+    };
+    // A lead of a month after the as-of month, and a deal activity after it.
+    edit(
+        "leads/LX004.toml",
+        "acquired = 2022-10-09",
+        "acquired = 2023-12-10",
+    );
+    edit(
+        "leads/LX004.toml",
+        "assigned = 2022-10-09",
+        "assigned = 2023-12-10",
+    );
+    edit(
+        "leads/LX004.toml",
+        "first_contact = 2022-10-09",
+        "first_contact = 2023-12-10",
+    );
+    edit(
+        "deals/a-tech-2023.toml",
+        "date = 2023-10-12",
+        "date = 2024-01-12",
+    );
+    let out = tmp.path().join("site");
+    let o = build(&data, &out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let quality = read(&out.join("quality/index.html"));
+    assert!(
+        quality.contains("after-as-of") || quality.contains("2023-12-10"),
+        "the warnings are listed"
+    );
+    check_links(&out);
+}

@@ -565,8 +565,14 @@ impl<'a> Site<'a> {
         format!("@/months/{m}/index.html")
     }
 
-    /// A lead's row in the register: the page of its acquisition month.
-    fn lead_href(l: &crate::model::Lead) -> String {
+    /// Lead `i`'s row in the register: the page of its acquisition month; the
+    /// register's index for a lead it does not list (acquired after the as-of
+    /// date, so its month has no page yet, or with an id that is no path).
+    fn lead_href(&self, i: usize) -> String {
+        let l = &self.repo.leads[i];
+        if !self.book.metrics.leads[i].exists || !safe_id(&l.meta.id) {
+            return "@/leads/index.html".into();
+        }
         format!(
             "@/leads/{}/index.html#lead-{}",
             YearMonth::of(l.acquired.value),
@@ -576,10 +582,11 @@ impl<'a> Site<'a> {
 
     /// [`Self::lead_href`] by id; the register's index for an unknown lead.
     fn lead_href_by_id(&self, id: &str) -> String {
-        self.book.index.leads.get(id).map_or_else(
-            || "@/leads/index.html".into(),
-            |&i| Self::lead_href(&self.repo.leads[i]),
-        )
+        self.book
+            .index
+            .leads
+            .get(id)
+            .map_or_else(|| "@/leads/index.html".into(), |&i| self.lead_href(i))
     }
 }
 
@@ -745,12 +752,12 @@ impl Site<'_> {
         secs.push(self.pipeline_owner_table());
         // Alerts.
         let mut rows = Vec::new();
-        for (l, lm) in self.repo.leads.iter().zip(&m.leads) {
+        for (i, (l, lm)) in self.repo.leads.iter().zip(&m.leads).enumerate() {
             if let Some(o) = &lm.first_contact
                 && o.status.is_miss()
             {
                 rows.push(vec![
-                    link(l.meta.id.clone(), Self::lead_href(l)),
+                    link(l.meta.id.clone(), self.lead_href(i)),
                     txt(self.text(&l.company)),
                     self.owner(&l.owner),
                     txt(self.s(o.status.as_str())),
@@ -1955,8 +1962,8 @@ impl Site<'_> {
                 h.insert(file, href());
             }
         };
-        for l in &r.leads {
-            add(l.meta.file, &|| Self::lead_href(l));
+        for (i, l) in r.leads.iter().enumerate() {
+            add(l.meta.file, &|| self.lead_href(i));
         }
         for c in r.customers.iter().filter(|c| safe_id(&c.meta.id)) {
             add(c.meta.file, &|| {
