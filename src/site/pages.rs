@@ -1094,7 +1094,7 @@ impl Site<'_> {
                         self.s("area"),
                         self.s("action"),
                         self.s("owner"),
-                        self.s("due"),
+                        self.s("plan_due"),
                         self.s("done"),
                     ],
                     rows,
