@@ -640,3 +640,44 @@ fn no_link_is_broken_with_future_records_and_warnings() {
     );
     check_links(&out);
 }
+
+/// Table 4 on a month page reads at a glance (#17 item 2): completion is met
+/// (≥ 100 %), near (≥ `[completion] near`, 90 % by default) or missed, and
+/// figures sit under right-aligned headers.
+#[test]
+fn completion_is_met_near_or_missed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    copy_dir(&sample(), &data);
+    let cell = |html: &str, text: &str| -> String {
+        let end = html.find(&format!(">{text}</td>")).expect(text);
+        let start = html[..end].rfind("<td").unwrap();
+        html[start..end].to_string()
+    };
+    for (near, conversion) in [(None, "missed"), (Some("0.8"), "near")] {
+        if let Some(n) = near {
+            let p = data.join("pipeline.toml");
+            std::fs::write(&p, read(&p) + &format!("\n[completion]\nnear = {n}\n")).unwrap();
+        }
+        let out = tmp.path().join(format!("site-{conversion}"));
+        let o = build(&data, &out, &[]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let html = read(&out.join("months/2023-10/index.html"));
+        // The template's table 4: conversion 80 %, size 112.5 %, satisfaction 97.8 %.
+        assert_eq!(
+            cell(&html, "80%"),
+            format!("<td class=\"num {conversion}\"")
+        );
+        assert_eq!(cell(&html, "112.5%"), "<td class=\"num met\"");
+        assert_eq!(cell(&html, "97.8%"), "<td class=\"num near\"");
+        assert!(
+            html.contains("<th class=\"num\">目标值</th>"),
+            "headers over figures align right"
+        );
+    }
+    let p = data.join("pipeline.toml");
+    std::fs::write(&p, read(&p).replace("near = 0.8", "near = 1.5")).unwrap();
+    let o = build(&data, &tmp.path().join("bad"), &[]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("out-of-range"));
+}

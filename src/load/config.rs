@@ -32,7 +32,14 @@ pub fn parse(cx: &mut Cx, root: &DeTable, meta: Meta) -> Config {
         meta.span.clone(),
         "pipeline.toml",
         &[
-            "team", "sla", "process", "owners", "channels", "stages", "grading",
+            "team",
+            "sla",
+            "process",
+            "completion",
+            "owners",
+            "channels",
+            "stages",
+            "grading",
         ],
     );
     let mut config = Config {
@@ -67,6 +74,13 @@ pub fn parse(cx: &mut Cx, root: &DeTable, meta: Meta) -> Config {
     if let Some((t, span)) = record.table(cx, "process", false) {
         let t = Table::new(cx, t, span, "[process]", &["since"]);
         config.process.since = t.date(cx, "since", false).map(|d| d.value);
+    }
+
+    if let Some((t, span)) = record.table(cx, "completion", false) {
+        let t = Table::new(cx, t, span, "[completion]", &["near"]);
+        if let Some(n) = t.number_in(cx, "near", false, Some(0.0), Some(1.0)) {
+            config.completion.near = n.value;
+        }
     }
 
     config.owners = record

@@ -12,6 +12,7 @@ pub struct Config {
     pub team: Team,
     pub sla: Sla,
     pub process: Process,
+    pub completion: Completion,
     pub owners: Vec<Owner>,
     pub channels: Vec<Channel>,
     pub stages: Vec<StageDef>,
@@ -53,6 +54,32 @@ impl Default for Sla {
             nurture_interactions_per_week: 1.0,
             stale_days: 14,
             update_hours: 24.0,
+        }
+    }
+}
+
+/// `[completion]`: how a KPI's completion reads on the site — met (at or above
+/// 100 %), near (at or above `near`) or missed (below it).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Completion {
+    pub near: f64,
+}
+
+impl Default for Completion {
+    fn default() -> Self {
+        Completion { near: 0.9 }
+    }
+}
+
+impl Completion {
+    /// `met`, `near` or `missed` for a completion (a fraction; 1 is the target).
+    pub fn signal(&self, completion: f64) -> &'static str {
+        if completion >= 1.0 {
+            "met"
+        } else if completion >= self.near {
+            "near"
+        } else {
+            "missed"
         }
     }
 }
@@ -213,6 +240,7 @@ impl Default for Config {
             },
             sla: Sla::default(),
             process: Process::default(),
+            completion: Completion::default(),
             owners: Vec::new(),
             channels: default_channels(),
             stages: default_stages(),

@@ -64,7 +64,8 @@ struct Section {
     kind: &'static str,
     title: String,
     id: String,
-    headers: Vec<String>,
+    /// Column headers; `c` is `num` over a column of figures (aligned as they are).
+    headers: Vec<Cell>,
     rows: Vec<Vec<Cell>>,
     items: Vec<Item>,
     list: Vec<Cell>,
@@ -72,6 +73,17 @@ struct Section {
 }
 
 fn table(title: impl Into<String>, headers: Vec<String>, rows: Vec<Vec<Cell>>) -> Section {
+    let figures = |i: usize| {
+        !rows.is_empty()
+            && rows
+                .iter()
+                .all(|r| r.get(i).is_some_and(|c| c.c.starts_with("num")))
+    };
+    let headers = headers
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| if figures(i) { num(t) } else { txt(t) })
+        .collect();
     Section {
         kind: "table",
         title: title.into(),
@@ -439,7 +451,7 @@ impl<'a> Site<'a> {
             if let Some(rest) = c.h.strip_prefix("@/") {
                 c.h = format!("{root}{rest}");
             }
-            if c.c != "num" {
+            if !c.c.starts_with("num") {
                 self.guard(&mut c.t);
             }
         };
@@ -454,6 +466,7 @@ impl<'a> Site<'a> {
         breadcrumbs.iter_mut().for_each(fix);
         for sec in &mut sections {
             self.guard(&mut sec.title);
+            sec.headers.iter_mut().for_each(|h| self.guard(&mut h.t));
             sec.rows.iter_mut().flatten().for_each(fix);
             sec.items.iter_mut().for_each(|i| fix(&mut i.v));
             sec.list.iter_mut().for_each(fix);
@@ -545,13 +558,25 @@ impl<'a> Site<'a> {
     }
 
     fn table4(&self, m: &MonthKpis) -> Section {
-        let team = &self.repo.config().team;
+        let config = self.repo.config();
+        let team = &config.team;
         let rows = crate::report::rows(m, team)
             .into_iter()
-            .map(|r| {
+            .zip(m.iter())
+            .map(|(r, (_, v))| {
                 r.into_iter()
                     .enumerate()
-                    .map(|(i, t)| if i == 0 || i == 6 { txt(t) } else { num(t) })
+                    .map(|(i, t)| match i {
+                        0 | 6 => txt(t),
+                        // Completion: met, near or missed at a glance.
+                        3 => Cell {
+                            c: v.completion.map_or("num".into(), |c| {
+                                format!("num {}", config.completion.signal(c))
+                            }),
+                            ..num(t)
+                        },
+                        _ => num(t),
+                    })
                     .collect()
             })
             .collect();
