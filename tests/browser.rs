@@ -499,3 +499,66 @@ fn injected_payloads_never_run() {
     assert_quiet(&r, &query);
     assert!(r.out.contains("</main>"), "not rendered");
 }
+
+/// The theme's font stack reaches a real CJK font (#17 item 6): two different
+/// Chinese characters draw differently in it, three of them one em each. With
+/// no CJK font every character is the same box, and every other browser test
+/// would still pass. `.ci/run` installs `fonts-noto-cjk`.
+#[test]
+fn chinese_text_renders_in_a_real_font() {
+    let Some(chrome) = chromium() else { return };
+    let css_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/style.css");
+    let css = std::fs::read_to_string(&css_path).unwrap();
+    let family = css
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("font-family:"))
+        .expect("the theme names its fonts")
+        .trim()
+        .trim_end_matches(';')
+        .to_string();
+    assert!(family.contains("Noto Sans CJK SC"), "{family}");
+    let tmp = tempfile::tempdir().unwrap();
+    let page = tmp.path().join("fonts.html");
+    std::fs::write(
+        &page,
+        format!(
+            r#"<!doctype html><meta charset="utf-8"><body><script>
+const font = "40px " + {family:?};
+function pixels(ch) {{
+  const c = document.createElement("canvas"); c.width = 60; c.height = 60;
+  const x = c.getContext("2d"); x.font = font; x.fillText(ch, 5, 48);
+  return Array.from(x.getImageData(0, 0, 60, 60).data).join(",");
+}}
+const x = document.createElement("canvas").getContext("2d"); x.font = font;
+document.body.setAttribute("data-result",
+  (pixels("中") !== pixels("国")) + " " + x.measureText("销售额").width);
+</script></body>"#
+        ),
+    )
+    .unwrap();
+    let r = run(&chrome, &["--dump-dom"], &file_url(&page));
+    let result = r
+        .out
+        .split("data-result=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_else(|| panic!("no result in {}", r.out));
+    let (differ, width) = result.split_once(' ').unwrap();
+    let width: f64 = width.parse().unwrap();
+    if differ != "true" && std::env::var_os("CI").is_none() {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipping the font check: no CJK font is installed (apt-get install fonts-noto-cjk)"
+        );
+        return;
+    }
+    assert_eq!(
+        differ, "true",
+        "中 and 国 draw the same: no CJK font in `{family}` is installed (apt-get install fonts-noto-cjk)"
+    );
+    assert!(
+        (110.0..=130.0).contains(&width),
+        "三个汉字 at 40px are {width}px wide"
+    );
+}
