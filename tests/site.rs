@@ -681,3 +681,59 @@ fn completion_is_met_near_or_missed() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("out-of-range"));
 }
+
+/// Alerts stay small at volume (#17 item 5): the dashboard shows the 20
+/// longest-waiting stale deals, longest first, and links to all of them on
+/// pages of 500.
+#[test]
+fn alerts_show_the_worst_first_and_all_on_their_own_pages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    copy_dir(&sample(), &data);
+    std::fs::write(
+        data.join("customers/zz-stale.md"),
+        "+++\nname = \"停滞测试有限公司\"\nindustry = \"制造业\"\nowner = \"lisi\"\n+++\n",
+    )
+    .unwrap();
+    let n = 520;
+    let base = chrono::NaiveDate::from_ymd_opt(2022, 1, 1).unwrap();
+    for i in 0..n {
+        let entered = base + chrono::Duration::days(i % 590);
+        std::fs::write(
+            data.join(format!("deals/zz-stale-{i:03}.toml")),
+            format!(
+                "customer = \"zz-stale\"\nowner = \"lisi\"\nstatus = \"open\"\n\n[[stages]]\nstage = \"nurture\"\nentered = {entered}\n"
+            ),
+        )
+        .unwrap();
+    }
+    let out = tmp.path().join("site");
+    let o = build(&data, &out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let dashboard = read(&out.join("index.html"));
+    let stale = &dashboard[dashboard.find("预警 · 停滞商机").expect("the stale table")..];
+    let stale = &stale[..stale.find("</section>").unwrap()];
+    let days: Vec<i64> = stale
+        .match_indices("<td class=\"num\">")
+        .map(|(i, m)| {
+            let rest = &stale[i + m.len()..];
+            rest[..rest.find('<').unwrap()].parse().unwrap()
+        })
+        .collect();
+    assert!(days.len() >= 20 && days.len() <= 21, "{days:?}");
+    assert!(
+        days.windows(2).all(|w| w[0] >= w[1]),
+        "longest first: {days:?}"
+    );
+    assert!(
+        dashboard.contains("alerts/stale/index.html\">查看全部 5"),
+        "a link to all of them"
+    );
+    let first = read(&out.join("alerts/stale/index.html"));
+    let second = read(&out.join("alerts/stale/2/index.html"));
+    let rows = |html: &str| html.matches("<tr><td").count();
+    assert_eq!(rows(&first), 500);
+    assert!(rows(&second) >= n as usize - 500, "{}", rows(&second));
+    assert!(first.contains("alerts/stale/2/index.html"));
+    check_links(&out);
+}

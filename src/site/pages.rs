@@ -92,6 +92,11 @@ fn table(title: impl Into<String>, headers: Vec<String>, rows: Vec<Vec<Cell>>) -
         ..Section::default()
     }
 }
+/// Rows of an alert the dashboard shows; the rest are on the alert's pages.
+const DASHBOARD_ROWS: usize = 20;
+/// Rows of a page of a long list.
+const PAGE_ROWS: usize = 500;
+
 fn kv(title: impl Into<String>, items: Vec<(String, Cell)>) -> Section {
     Section {
         kind: "kv",
@@ -775,23 +780,29 @@ impl Site<'_> {
         }
         secs.push(self.pipeline_table());
         secs.push(self.pipeline_owner_table());
-        // Alerts.
-        let mut rows = Vec::new();
+        // Alerts, the longest waiting first: the worst few on the dashboard,
+        // every one on the alert's own pages.
+        let mut misses: Vec<(f64, Vec<Cell>)> = Vec::new();
         for (i, (l, lm)) in self.repo.leads.iter().zip(&m.leads).enumerate() {
             if let Some(o) = &lm.first_contact
                 && o.status.is_miss()
             {
-                rows.push(vec![
-                    link(l.meta.id.clone(), self.lead_href(i)),
-                    txt(self.text(&l.company)),
-                    self.owner(&l.owner),
-                    txt(self.s(o.status.as_str())),
-                    num(trim_number(o.hours, 1)),
-                ]);
+                misses.push((
+                    o.hours,
+                    vec![
+                        link(l.meta.id.clone(), self.lead_href(i)),
+                        txt(self.text(&l.company)),
+                        self.owner(&l.owner),
+                        txt(self.s(o.status.as_str())),
+                        num(trim_number(o.hours, 1)),
+                    ],
+                ));
             }
         }
-        secs.push(table(
-            format!("{} · {}", self.s("alerts"), self.s("sla_misses")),
+        misses.sort_by(|a, b| b.0.total_cmp(&a.0));
+        secs.extend(self.alert(
+            "sla",
+            self.s("sla_misses"),
             vec![
                 self.s("id"),
                 self.s("company"),
@@ -799,11 +810,12 @@ impl Site<'_> {
                 self.s("status"),
                 self.s("hours"),
             ],
-            rows,
-        ));
-        let rows = p
-            .stale
-            .iter()
+            misses.into_iter().map(|(_, r)| r).collect(),
+        )?);
+        let mut stale: Vec<_> = p.stale.iter().collect();
+        stale.sort_by_key(|s| std::cmp::Reverse(s.days));
+        let rows = stale
+            .into_iter()
             .filter_map(|s| {
                 let d = self.repo.deals.get(s.deal)?;
                 Some(vec![
@@ -815,8 +827,9 @@ impl Site<'_> {
                 ])
             })
             .collect();
-        secs.push(table(
-            format!("{} · {}", self.s("alerts"), self.s("stale_deals")),
+        secs.extend(self.alert(
+            "stale",
+            self.s("stale_deals"),
             vec![
                 self.s("deal"),
                 self.s("customer"),
@@ -825,8 +838,14 @@ impl Site<'_> {
                 self.s("days"),
             ],
             rows,
-        ));
-        secs.push(self.overdue_table(None));
+        )?);
+        let overdue = self.overdue_table(None);
+        secs.extend(self.alert(
+            "overdue",
+            self.s("overdue_payments"),
+            overdue.headers.into_iter().map(|h| h.t).collect(),
+            overdue.rows,
+        )?);
         self.page(
             "index.html",
             "index.html",
@@ -838,14 +857,90 @@ impl Site<'_> {
         )
     }
 
+    /// An alert's table on the dashboard: its first [`DASHBOARD_ROWS`] rows and
+    /// a link to all of them, on `alerts/<slug>/` in pages of [`PAGE_ROWS`]
+    /// (always written, so the link never breaks).
+    fn alert(
+        &self,
+        slug: &str,
+        name: String,
+        headers: Vec<String>,
+        rows: Vec<Vec<Cell>>,
+    ) -> Result<Vec<Section>, BuildError> {
+        let title = format!("{} · {name}", self.s("alerts"));
+        let href = |page: usize| match page {
+            1 => format!("@/alerts/{slug}/index.html"),
+            n => format!("@/alerts/{slug}/{n}/index.html"),
+        };
+        let pages = rows.len().div_ceil(PAGE_ROWS).max(1);
+        for (i, chunk) in rows
+            .chunks(PAGE_ROWS)
+            .chain(rows.is_empty().then_some(&[][..]))
+            .enumerate()
+        {
+            let page = i + 1;
+            let mut secs = vec![table(
+                format!("{title} ({})", rows.len()),
+                headers.clone(),
+                chunk.to_vec(),
+            )];
+            if pages > 1 {
+                secs.push(Section {
+                    kind: "pager",
+                    list: vec![
+                        (page > 1)
+                            .then(|| link(format!("← {}", self.s("prev_page")), href(page - 1))),
+                        Some(txt(format!("{page} / {pages}"))),
+                        (page < pages)
+                            .then(|| link(format!("{} →", self.s("next_page")), href(page + 1))),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+                    ..Section::default()
+                });
+            }
+            let rel = href(page).trim_start_matches("@/").to_string();
+            self.page(
+                &rel,
+                "page.html",
+                "nav_dashboard",
+                title.clone(),
+                vec![],
+                secs,
+                vec![],
+            )?;
+        }
+        let mut out = vec![table(
+            title,
+            headers,
+            rows.iter().take(DASHBOARD_ROWS).cloned().collect(),
+        )];
+        if rows.len() > DASHBOARD_ROWS {
+            out.push(Section {
+                kind: "pager",
+                list: vec![link(
+                    format!("{} {} →", self.s("see_all"), rows.len()),
+                    href(1),
+                )],
+                ..Section::default()
+            });
+        }
+        Ok(out)
+    }
+
     fn overdue_table(&self, deal: Option<usize>) -> Section {
-        let rows = self
+        let mut overdue: Vec<_> = self
             .book
             .metrics
             .pipeline
             .overdue
             .iter()
             .filter(|o| deal.is_none_or(|d| d == o.deal))
+            .collect();
+        overdue.sort_by_key(|o| std::cmp::Reverse(o.days));
+        let rows = overdue
+            .into_iter()
             .filter_map(|o| {
                 let d = self.repo.deals.get(o.deal)?;
                 Some(vec![
