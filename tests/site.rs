@@ -495,15 +495,22 @@ fn quality_page_groups_warnings_by_owner() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
     assert!(build(&sample(), &out, &[]).status.success());
-    let html = read(&out.join("quality/index.html"));
+    let index = read(&out.join("quality/index.html"));
+    // Each owner and each rule: the first rows on the index, all on their page.
+    let rows = section_rows(&index, "按负责人 · 李四");
+    assert!(!rows.is_empty() && rows.len() <= 20, "{rows:#?}");
+    assert!(index.contains(r#"id="owner-lisi""#));
     // LX203 is 李四's lead; its first contact missed the SLA.
+    let html = read(&out.join("quality/owners/lisi/index.html"));
     let rows = section_rows(&html, "按负责人 · 李四");
     position(&rows, &["sla-first-contact", "leads/LX203.toml:12"]);
     // LX203 was acquired 2023-10-23: its row is on the register's October page.
-    assert!(html.contains(r##"href="../leads/2023-10/index.html#lead-LX203""##));
+    assert!(html.contains(r##"href="../../../leads/2023-10/index.html#lead-LX203""##));
     // Still grouped by rule too.
+    let html = read(&out.join("quality/rules/sla-first-contact/index.html"));
     let rows = section_rows(&html, "按规则 · sla-first-contact");
     position(&rows, &["leads/LX203.toml:12"]);
+    check_links(&out);
 }
 
 #[test]

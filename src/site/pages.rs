@@ -92,8 +92,9 @@ fn table(title: impl Into<String>, headers: Vec<String>, rows: Vec<Vec<Cell>>) -
         ..Section::default()
     }
 }
-/// Rows of an alert the dashboard shows; the rest are on the alert's pages.
-const DASHBOARD_ROWS: usize = 20;
+/// Rows of a long list shown where it is summed up (an alert on the
+/// dashboard, a rule on the quality page); all are on the list's own pages.
+const SHOWN_ROWS: usize = 20;
 /// Rows of a page of a long list.
 const PAGE_ROWS: usize = 500;
 
@@ -857,9 +858,8 @@ impl Site<'_> {
         )
     }
 
-    /// An alert's table on the dashboard: its first [`DASHBOARD_ROWS`] rows and
-    /// a link to all of them, on `alerts/<slug>/` in pages of [`PAGE_ROWS`]
-    /// (always written, so the link never breaks).
+    /// An alert's table on the dashboard: its first [`SHOWN_ROWS`] rows and a
+    /// link to all of them on `alerts/<slug>/`.
     fn alert(
         &self,
         slug: &str,
@@ -868,9 +868,34 @@ impl Site<'_> {
         rows: Vec<Vec<Cell>>,
     ) -> Result<Vec<Section>, BuildError> {
         let title = format!("{} · {name}", self.s("alerts"));
-        let href = |page: usize| match page {
-            1 => format!("@/alerts/{slug}/index.html"),
-            n => format!("@/alerts/{slug}/{n}/index.html"),
+        self.capped(
+            &format!("alerts/{slug}"),
+            "nav_dashboard",
+            title,
+            headers,
+            rows,
+        )
+    }
+
+    /// A long list, capped: the section for the page that sums it up holds its
+    /// first [`SHOWN_ROWS`] rows and a link to all of them, written on `base`
+    /// (a folder of the site made of validated ids) in pages of [`PAGE_ROWS`] —
+    /// always, so a link to them never breaks.
+    fn capped(
+        &self,
+        base: &str,
+        active: &str,
+        title: String,
+        headers: Vec<String>,
+        rows: Vec<Vec<Cell>>,
+    ) -> Result<Vec<Section>, BuildError> {
+        let folder = |page: usize| match page {
+            1 => base.to_string(),
+            n => format!("{base}/{n}"),
+        };
+        let href = |page: usize| {
+            let path: Vec<String> = folder(page).split('/').map(encode).collect();
+            format!("@/{}/index.html", path.join("/"))
         };
         let pages = rows.len().div_ceil(PAGE_ROWS).max(1);
         for (i, chunk) in rows
@@ -885,26 +910,24 @@ impl Site<'_> {
                 chunk.to_vec(),
             )];
             if pages > 1 {
+                let prev =
+                    (page > 1).then(|| link(format!("← {}", self.s("prev_page")), href(page - 1)));
+                let next = (page < pages)
+                    .then(|| link(format!("{} →", self.s("next_page")), href(page + 1)));
                 secs.push(Section {
                     kind: "pager",
-                    list: vec![
-                        (page > 1)
-                            .then(|| link(format!("← {}", self.s("prev_page")), href(page - 1))),
-                        Some(txt(format!("{page} / {pages}"))),
-                        (page < pages)
-                            .then(|| link(format!("{} →", self.s("next_page")), href(page + 1))),
-                    ]
-                    .into_iter()
-                    .flatten()
-                    .collect(),
+                    list: [prev, Some(txt(format!("{page} / {pages}"))), next]
+                        .into_iter()
+                        .flatten()
+                        .collect(),
                     ..Section::default()
                 });
             }
-            let rel = href(page).trim_start_matches("@/").to_string();
+            let rel = format!("{}/index.html", folder(page));
             self.page(
                 &rel,
                 "page.html",
-                "nav_dashboard",
+                active,
                 title.clone(),
                 vec![],
                 secs,
@@ -912,11 +935,11 @@ impl Site<'_> {
             )?;
         }
         let mut out = vec![table(
-            title,
+            format!("{title} ({})", rows.len()),
             headers,
-            rows.iter().take(DASHBOARD_ROWS).cloned().collect(),
+            rows.iter().take(SHOWN_ROWS).cloned().collect(),
         )];
-        if rows.len() > DASHBOARD_ROWS {
+        if rows.len() > SHOWN_ROWS {
             out.push(Section {
                 kind: "pager",
                 list: vec![link(
@@ -2181,24 +2204,34 @@ impl Site<'_> {
             self.s("quality_count"),
             num(self.book.diagnostics.warnings().to_string()),
         )])];
+        // Each rule and each owner: the first rows here, all on their own pages
+        // (at volume the warnings run to tens of thousands).
         for (code, rows) in by_code {
-            secs.push(table(
-                format!("{} · {code} ({})", self.s("quality_by_rule"), rows.len()),
+            secs.extend(self.capped(
+                &format!("quality/rules/{code}"),
+                "nav_quality",
+                format!("{} · {code}", self.s("quality_by_rule")),
                 vec![self.s("file"), self.s("message")],
                 rows,
-            ));
+            )?);
         }
         for ((_, owner), rows) in by_owner {
             let name = owner.map_or(NULL.into(), |o| config.owner_name(o));
-            let mut sec = table(
-                format!("{} · {name} ({})", self.s("quality_by_owner"), rows.len()),
+            let folder = match owner.filter(|o| safe_id(o)) {
+                Some(o) => format!("quality/owners/{o}"),
+                None => "quality/unowned".to_string(),
+            };
+            let mut owned = self.capped(
+                &folder,
+                "nav_quality",
+                format!("{} · {name}", self.s("quality_by_owner")),
                 vec![self.s("rule"), self.s("file"), self.s("message")],
                 rows,
-            );
+            )?;
             if let Some(o) = owner.filter(|o| safe_id(o)) {
-                sec.id = format!("owner-{}", encode(o));
+                owned[0].id = format!("owner-{}", encode(o));
             }
-            secs.push(sec);
+            secs.extend(owned);
         }
         self.page(
             "quality/index.html",
