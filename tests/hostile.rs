@@ -773,11 +773,16 @@ fn ids_that_would_overwrite_site_files() {
     for name in ["tags", "atom.xml", "search-index.js"] {
         repo.write(&format!("cases/{name}.md"), CASE);
     }
+    // The lists' later pages are `deals/page/2/`, `customers/page/2/`.
+    repo.write("deals/page.toml", DEAL);
+    repo.write("customers/Page.md", CUSTOMER);
     let run = check(&repo.data());
     assert_eq!(run.code, 1, "{:#?}", run.diags);
     for file in [
         "customers/index.html.md",
         "deals/INDEX.HTML.toml",
+        "deals/page.toml",
+        "customers/Page.md",
         "cases/tags.md",
         "cases/atom.xml.md",
         "cases/search-index.js.md",

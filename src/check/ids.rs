@@ -71,6 +71,8 @@ fn unique<'a>(
     // `cases/atom.xml`, ...): a record with that id would collide with them.
     let site_names: &[&str] = match kind {
         "case" => &["tags", "atom.xml", "search-index.js"],
+        // The lists' later pages: `deals/page/2/`.
+        "deal" | "customer" => &["page"],
         _ => &[],
     };
     for meta in metas {

@@ -160,8 +160,8 @@ impl Affected {
         let parts: Vec<&str> = rel.split('/').collect();
         match parts.as_slice() {
             ["404.html"] | ["static", ..] | [crate::site::MARKER] => false,
-            ["leads", "index.html"] | ["deals", "index.html"] => true,
-            ["customers", "index.html"] => self.customer_list,
+            ["leads", "index.html"] | ["deals", "index.html"] | ["deals", "page", ..] => true,
+            ["customers", "index.html"] | ["customers", "page", ..] => self.customer_list,
             ["leads", month, ..] => self.all_lead_months || self.lead_months.contains(*month),
             ["customers", id, ..] => self.customers.contains(*id),
             ["deals", id, ..] => self.deals.contains(*id),
@@ -178,5 +178,23 @@ impl Affected {
     /// Whether the case library is rebuilt at all (its search index needs every case).
     pub fn case_library(&self) -> bool {
         self.case_library
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Affected;
+
+    #[test]
+    fn the_lists_later_pages_follow_their_first() {
+        let none = Affected::default();
+        assert!(none.covers("deals/index.html") && none.covers("deals/page/2/index.html"));
+        assert!(!none.covers("deals/a-tech-2023/index.html"));
+        assert!(!none.covers("customers/page/2/index.html"));
+        let customers = Affected {
+            customer_list: true,
+            ..Affected::default()
+        };
+        assert!(customers.covers("customers/page/3/index.html"));
     }
 }

@@ -98,6 +98,38 @@ const SHOWN_ROWS: usize = 20;
 /// Rows of a page of a long list.
 const PAGE_ROWS: usize = 500;
 
+/// Where a table in pages is written (see `Site::paged`).
+struct Paged<'a> {
+    base: &'a str,
+    sub: &'a str,
+    template: &'a str,
+    active: &'a str,
+    title: String,
+    crumbs: Vec<Cell>,
+    table_title: String,
+}
+
+/// The folder of page `page` of a table in pages at `base`, by segment.
+fn paged_folder(base: &str, sub: &str, page: usize) -> Vec<String> {
+    let mut folder: Vec<String> = base.split('/').map(String::from).collect();
+    if page > 1 {
+        if !sub.is_empty() {
+            folder.push(sub.to_string());
+        }
+        folder.push(page.to_string());
+    }
+    folder
+}
+
+/// The link to page `page` of a table in pages at `base` (`@/…`).
+fn paged_href(base: &str, sub: &str, page: usize) -> String {
+    let folder: Vec<String> = paged_folder(base, sub, page)
+        .iter()
+        .map(|s| encode(s))
+        .collect();
+    format!("@/{}/index.html", folder.join("/"))
+}
+
 fn kv(title: impl Into<String>, items: Vec<(String, Cell)>) -> Section {
     Section {
         kind: "kv",
@@ -878,9 +910,8 @@ impl Site<'_> {
     }
 
     /// A long list, capped: the section for the page that sums it up holds its
-    /// first [`SHOWN_ROWS`] rows and a link to all of them, written on `base`
-    /// (a folder of the site made of validated ids) in pages of [`PAGE_ROWS`] —
-    /// always, so a link to them never breaks.
+    /// first [`SHOWN_ROWS`] rows and a link to all of them, on `base` (see
+    /// [`Self::paged`]).
     fn capped(
         &self,
         base: &str,
@@ -889,15 +920,45 @@ impl Site<'_> {
         headers: Vec<String>,
         rows: Vec<Vec<Cell>>,
     ) -> Result<Vec<Section>, BuildError> {
-        let folder = |page: usize| match page {
-            1 => base.to_string(),
-            n => format!("{base}/{n}"),
-        };
-        let href = |page: usize| {
-            let path: Vec<String> = folder(page).split('/').map(encode).collect();
-            format!("@/{}/index.html", path.join("/"))
-        };
+        let title = format!("{title} ({})", rows.len());
+        self.paged(
+            &Paged {
+                base,
+                sub: "",
+                template: "page.html",
+                active,
+                title: title.clone(),
+                crumbs: vec![],
+                table_title: title.clone(),
+            },
+            &headers,
+            &rows,
+        )?;
+        let mut out = vec![table(
+            title,
+            headers,
+            rows.iter().take(SHOWN_ROWS).cloned().collect(),
+        )];
+        if rows.len() > SHOWN_ROWS {
+            out.push(Section {
+                kind: "pager",
+                list: vec![link(
+                    format!("{} {} →", self.s("see_all"), rows.len()),
+                    paged_href(base, "", 1),
+                )],
+                ..Section::default()
+            });
+        }
+        Ok(out)
+    }
+
+    /// A table in pages of [`PAGE_ROWS`] rows: the first at `<base>/index.html`,
+    /// the next at `<base>/<sub>/<n>/index.html`, each with links to its
+    /// neighbours; always the first, so a link to it never breaks. `base` is a
+    /// folder of the site made of validated ids.
+    fn paged(&self, p: &Paged, headers: &[String], rows: &[Vec<Cell>]) -> Result<(), BuildError> {
         let pages = rows.len().div_ceil(PAGE_ROWS).max(1);
+        let href = |page: usize| paged_href(p.base, p.sub, page);
         for (i, chunk) in rows
             .chunks(PAGE_ROWS)
             .chain(rows.is_empty().then_some(&[][..]))
@@ -905,8 +966,8 @@ impl Site<'_> {
         {
             let page = i + 1;
             let mut secs = vec![table(
-                format!("{title} ({})", rows.len()),
-                headers.clone(),
+                p.table_title.clone(),
+                headers.to_vec(),
                 chunk.to_vec(),
             )];
             if pages > 1 {
@@ -923,33 +984,18 @@ impl Site<'_> {
                     ..Section::default()
                 });
             }
-            let rel = format!("{}/index.html", folder(page));
+            let rel = paged_folder(p.base, p.sub, page).join("/") + "/index.html";
             self.page(
                 &rel,
-                "page.html",
-                active,
-                title.clone(),
-                vec![],
+                p.template,
+                p.active,
+                p.title.clone(),
+                p.crumbs.clone(),
                 secs,
                 vec![],
             )?;
         }
-        let mut out = vec![table(
-            format!("{title} ({})", rows.len()),
-            headers,
-            rows.iter().take(SHOWN_ROWS).cloned().collect(),
-        )];
-        if rows.len() > SHOWN_ROWS {
-            out.push(Section {
-                kind: "pager",
-                list: vec![link(
-                    format!("{} {} →", self.s("see_all"), rows.len()),
-                    href(1),
-                )],
-                ..Section::default()
-            });
-        }
-        Ok(out)
+        Ok(())
     }
 
     fn overdue_table(&self, deal: Option<usize>) -> Section {
@@ -1672,18 +1718,22 @@ impl Site<'_> {
                 Ok(row)
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let headers = ["customer", "industry", "owner", "priority", "progress"]
+        let headers: Vec<String> = ["customer", "industry", "owner", "priority", "progress"]
             .iter()
             .map(|k| self.s(k))
             .collect();
-        self.page(
-            "customers/index.html",
-            "customers.html",
-            "nav_customers",
-            self.s("nav_customers"),
-            vec![],
-            vec![table("", headers, index)],
-            vec![],
+        self.paged(
+            &Paged {
+                base: "customers",
+                sub: "page",
+                template: "customers.html",
+                active: "nav_customers",
+                title: self.s("nav_customers"),
+                crumbs: vec![],
+                table_title: String::new(),
+            },
+            &headers,
+            &index,
         )
     }
 
@@ -1972,18 +2022,22 @@ impl Site<'_> {
                 Ok(row)
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let headers = ["deal", "customer", "owner", "status", "stage", "amount"]
+        let headers: Vec<String> = ["deal", "customer", "owner", "status", "stage", "amount"]
             .iter()
             .map(|k| self.s(k))
             .collect();
-        self.page(
-            "deals/index.html",
-            "deals.html",
-            "nav_deals",
-            self.s("nav_deals"),
-            vec![],
-            vec![table("", headers, index)],
-            vec![],
+        self.paged(
+            &Paged {
+                base: "deals",
+                sub: "page",
+                template: "deals.html",
+                active: "nav_deals",
+                title: self.s("nav_deals"),
+                crumbs: vec![],
+                table_title: String::new(),
+            },
+            &headers,
+            &index,
         )
     }
 
