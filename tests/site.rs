@@ -753,3 +753,43 @@ fn alerts_show_the_worst_first_and_all_on_their_own_pages() {
     assert!(rows(&rest) > 20 && rest.contains("deals/index.html"));
     check_links(&out);
 }
+
+/// The case library at volume (#22 item 2): a tag of 600 cases is a list in
+/// pages of 500, and the feed holds the latest 50 cases, newest first.
+#[test]
+fn tag_pages_are_paged_and_the_feed_holds_the_latest_cases() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    copy_dir(&sample(), &data);
+    let base = chrono::NaiveDate::from_ymd_opt(2021, 1, 1).unwrap();
+    for i in 0..600 {
+        let date = base + chrono::Duration::days(i);
+        std::fs::write(
+            data.join(format!("cases/bulk-{i:03}.md")),
+            format!(
+                "+++\ntitle = \"批量复盘 {i}\"\ndate = {date}\nresult = \"success\"\ntags = [\"批量\"]\nauthor = \"lisi\"\n+++\n正文。\n"
+            ),
+        )
+        .unwrap();
+    }
+    let out = tmp.path().join("site");
+    let o = build(&data, &out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = |html: &str| html.matches("<tr><td").count();
+    let tag = read(&out.join("cases/tags/批量/index.html"));
+    assert_eq!(rows(&tag), 500);
+    let second = read(&out.join("cases/tags/批量/page/2/index.html"));
+    assert_eq!(rows(&second), 100);
+    let feed = read(&out.join("cases/atom.xml"));
+    assert_eq!(feed.matches("<entry>").count(), 50);
+    let updated: Vec<&str> = feed
+        .match_indices("<updated>")
+        .skip(1) // the feed's own
+        .map(|(i, m)| &feed[i + m.len()..i + m.len() + 10])
+        .collect();
+    assert!(
+        updated.windows(2).all(|w| w[0] >= w[1]),
+        "newest first: {updated:?}"
+    );
+    check_links(&out);
+}

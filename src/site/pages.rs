@@ -95,6 +95,8 @@ fn table(title: impl Into<String>, headers: Vec<String>, rows: Vec<Vec<Cell>>) -
 /// Rows of a long list shown where it is summed up (an alert on the
 /// dashboard, a rule on the quality page); all are on the list's own pages.
 const SHOWN_ROWS: usize = 20;
+/// Entries of the case library's Atom feed: the latest.
+const FEED_ENTRIES: usize = 50;
 /// Rows of a page of a long list.
 const PAGE_ROWS: usize = 500;
 
@@ -2495,8 +2497,18 @@ impl Site<'_> {
             }
             rows.push(row);
             search.push(s);
-            entries.push(e);
+            entries.push((c.date.value, e));
         }
+        // The feed: the latest cases only (a reader polls it; the library lists all).
+        entries.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then_with(|| a.1["id"].as_str().cmp(&b.1["id"].as_str()))
+        });
+        let entries: Vec<serde_json::Value> = entries
+            .into_iter()
+            .take(FEED_ENTRIES)
+            .map(|(_, e)| e)
+            .collect();
         let headers: Vec<String> = ["case_title", "date", "result", "industry", "stage", "tags"]
             .iter()
             .map(|k| self.s(k))
@@ -2509,14 +2521,19 @@ impl Site<'_> {
         // The tag pages, the library, its search index and its feed, side by side.
         let tag_pages = || {
             tags.into_par_iter().try_for_each(|(t, trows)| {
-                self.page(
-                    &format!("cases/tags/{t}/index.html"),
-                    "tag.html",
-                    "nav_cases",
-                    format!("{} · {}", self.s("tags"), self.text(&t)),
-                    vec![link(self.s("cases"), "@/cases/index.html")],
-                    vec![table("", headers.clone(), trows)],
-                    vec![],
+                // A tag of thousands of cases is a list in pages.
+                self.paged(
+                    &Paged {
+                        base: &format!("cases/tags/{t}"),
+                        sub: "page",
+                        template: "tag.html",
+                        active: "nav_cases",
+                        title: format!("{} · {}", self.s("tags"), self.text(&t)),
+                        crumbs: vec![link(self.s("cases"), "@/cases/index.html")],
+                        table_title: String::new(),
+                    },
+                    &headers,
+                    &trows,
                 )
             })
         };
