@@ -793,3 +793,25 @@ fn tag_pages_are_paged_and_the_feed_holds_the_latest_cases() {
     );
     check_links(&out);
 }
+
+/// A month's won and lost figures lead to their deals (#17 item 1): the month
+/// page lists the deals closed in it, won first, each linking to its page.
+#[test]
+fn a_month_page_lists_the_deals_behind_its_figures() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    assert!(build(&sample(), &out, &[]).status.success());
+    let html = read(&out.join("months/2023-10/index.html"));
+    let rows = section_rows(&html, "本月成交与丢单");
+    let status: Vec<&str> = rows.iter().map(|r| r[3].as_str()).collect();
+    // The sample's October: 5 deals won (table 4's 成交单数), 2 lost.
+    assert_eq!(
+        status,
+        ["成交", "成交", "成交", "成交", "成交", "丢单", "丢单"],
+        "{rows:#?}"
+    );
+    let a_tech = &rows[position(&rows, &["自动化升级项目"])];
+    assert_eq!(a_tech[5], "2023-10-27");
+    assert_eq!(a_tech[6], "19", "from the lead's acquisition on 2023-10-08");
+    assert!(html.contains(r#"href="../../deals/a-tech-2023/index.html""#));
+}

@@ -1000,6 +1000,61 @@ impl Site<'_> {
         Ok(())
     }
 
+    /// The deals behind a month's won and lost figures: closed in `ym` as of the
+    /// date, won first, largest first, each a link to its page.
+    fn closed_in(&self, ym: YearMonth) -> Section {
+        let m = &self.book.metrics;
+        let mut closed: Vec<(&crate::model::Deal, &crate::metrics::DealMetrics)> = self
+            .repo
+            .deals
+            .iter()
+            .zip(&m.deals)
+            .filter(|(d, dm)| {
+                dm.closed.is_some_and(|c| YearMonth::of(c) == ym) && safe_id(&d.meta.id)
+            })
+            .collect();
+        let amount = |d: &crate::model::Deal| d.amount.as_ref().map_or(0.0, |a| a.value);
+        closed.sort_by(|a, b| {
+            (a.1.status != DealStatus::Won)
+                .cmp(&(b.1.status != DealStatus::Won))
+                .then(amount(b.0).total_cmp(&amount(a.0)))
+                .then(a.0.meta.id.cmp(&b.0.meta.id))
+        });
+        let rows = closed
+            .into_iter()
+            .map(|(d, dm)| {
+                vec![
+                    self.deal(&d.meta.id),
+                    self.customer(&d.customer),
+                    self.owner(&d.owner),
+                    txt(self.s(dm.status.as_str())),
+                    num(d
+                        .amount
+                        .as_ref()
+                        .map_or(NULL.into(), |a| self.amount(a.value))),
+                    txt(dm.closed.map_or(NULL.into(), |c| c.to_string())),
+                    num(dm.cycle_days.map_or(NULL.into(), |c| c.to_string())),
+                ]
+            })
+            .collect();
+        table(
+            self.s("closed_in_month"),
+            [
+                "deal",
+                "customer",
+                "owner",
+                "status",
+                "amount",
+                "closed",
+                "cycle_days",
+            ]
+            .iter()
+            .map(|k| self.s(k))
+            .collect(),
+            rows,
+        )
+    }
+
     fn overdue_table(&self, deal: Option<usize>) -> Section {
         let mut overdue: Vec<_> = self
             .book
@@ -1261,6 +1316,7 @@ impl Site<'_> {
                 ..Section::default()
             }];
             secs.push(self.table4(k));
+            secs.push(self.closed_in(ym));
             let file = self.repo.months.iter().find(|f| f.month == Some(ym));
             if let Some(f) = file {
                 if !f.body.trim().is_empty() {
