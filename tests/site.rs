@@ -814,4 +814,7 @@ fn a_month_page_lists_the_deals_behind_its_figures() {
     assert_eq!(a_tech[5], "2023-10-27");
     assert_eq!(a_tech[6], "19", "from the lead's acquisition on 2023-10-08");
     assert!(html.contains(r#"href="../../deals/a-tech-2023/index.html""#));
+    // And the dashboard leads to the month.
+    let dashboard = read(&out.join("index.html"));
+    assert!(dashboard.contains(r#"href="months/2023-10/index.html">月报 2023-10 →"#));
 }

@@ -800,7 +800,10 @@ impl Site<'_> {
         let p = &m.pipeline;
         let warnings = self.book.diagnostics.warnings();
         let mut secs = vec![stats(vec![
-            (self.s("pipeline"), num(p.open.to_string())),
+            (
+                self.s("pipeline"),
+                link(p.open.to_string(), "@/deals/index.html"),
+            ),
             (self.s("amount"), num(self.amount(p.amount))),
             (self.s("weighted"), num(self.amount(p.weighted))),
             (
@@ -812,6 +815,15 @@ impl Site<'_> {
             let mut t = self.table4(k);
             t.title = format!("{} {}", self.s("table4"), k.month);
             secs.push(t);
+            // The month's report holds the records behind these figures.
+            secs.push(Section {
+                kind: "pager",
+                list: vec![link(
+                    format!("{} {} →", self.s("nav_months"), k.month),
+                    Self::month_href(k.month),
+                )],
+                ..Section::default()
+            });
         }
         secs.push(self.pipeline_table());
         secs.push(self.pipeline_owner_table());
