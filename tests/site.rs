@@ -818,3 +818,25 @@ fn a_month_page_lists_the_deals_behind_its_figures() {
     let dashboard = read(&out.join("index.html"));
     assert!(dashboard.contains(r#"href="months/2023-10/index.html">月报 2023-10 →"#));
 }
+
+/// Deal and customer pages list their case reviews (#17 item 1).
+#[test]
+fn deal_and_customer_pages_link_their_cases() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    assert!(build(&sample(), &out, &[]).status.success());
+    for page in [
+        "deals/a-tech-2023/index.html",
+        "customers/a-tech/index.html",
+    ] {
+        let html = read(&out.join(page));
+        let rows = section_rows(&html, "案例库");
+        assert_eq!(rows.len(), 1, "{page}: {rows:#?}");
+        assert_eq!(rows[0][0], "A科技自动化升级：展会线索 19 天签约");
+        assert!(
+            html.contains(r#"href="../../cases/a-tech-win/index.html""#),
+            "{page}"
+        );
+    }
+    check_links(&out);
+}

@@ -85,6 +85,10 @@ impl Affected {
                 Record::Case(c) => {
                     a.cases.insert(c.meta.id.clone());
                     a.case_library = true;
+                    // Deal and customer pages list their cases.
+                    if let Some(d) = &c.deal {
+                        a.deals.insert(d.value.clone());
+                    }
                 }
                 Record::Month(_) => {}
             }

@@ -1012,6 +1012,41 @@ impl Site<'_> {
         Ok(())
     }
 
+    /// The case reviews of each deal, grouped once.
+    fn cases_by_deal(&self) -> HashMap<&str, Vec<&Case>> {
+        let mut by: HashMap<&str, Vec<&Case>> = HashMap::new();
+        for c in &self.repo.cases {
+            if let Some(d) = &c.deal {
+                by.entry(d.as_str()).or_default().push(c);
+            }
+        }
+        by
+    }
+
+    /// The case reviews of a deal or a customer, each a link to its page.
+    fn cases_section<'c>(&self, cases: impl Iterator<Item = &'c Case>) -> Section {
+        let rows = cases
+            .map(|c| {
+                vec![
+                    link(
+                        self.text(&c.title),
+                        format!("@/cases/{}/index.html", encode(&c.meta.id)),
+                    ),
+                    txt(c.date.value.to_string()),
+                    txt(self.s(match c.result {
+                        CaseResult::Success => "success",
+                        CaseResult::Failure => "failure",
+                    })),
+                ]
+            })
+            .collect();
+        table(
+            self.s("cases"),
+            vec![self.s("case_title"), self.s("date"), self.s("result")],
+            rows,
+        )
+    }
+
     /// The deals behind a month's won and lost figures: closed in `ym` as of the
     /// date, won first, largest first, each a link to its page.
     fn closed_in(&self, ym: YearMonth) -> Section {
@@ -1651,6 +1686,7 @@ impl Site<'_> {
         for (i, d) in self.repo.deals.iter().enumerate() {
             deals_of.entry(d.customer.as_str()).or_default().push(i);
         }
+        let cases_of = self.cases_by_deal();
         let index = self
             .repo
             .customers
@@ -1771,6 +1807,10 @@ impl Site<'_> {
                     .get(c.meta.id.as_str())
                     .map_or(&[][..], Vec::as_slice);
                 secs.push(self.customer_timeline(c, deals));
+                secs.push(self.cases_section(deals.iter().flat_map(|&i| {
+                    let id = self.repo.deals[i].meta.id.as_str();
+                    cases_of.get(id).into_iter().flatten().copied()
+                })));
                 if !c.body.trim().is_empty() {
                     secs.push(md(self.s("notes"), self.markdown(&c.body)));
                 }
@@ -1929,6 +1969,7 @@ impl Site<'_> {
 
     fn deals(&self) -> Result<(), BuildError> {
         let m = &self.book.metrics;
+        let cases_of = self.cases_by_deal();
         let index = self
             .repo
             .deals
@@ -2080,6 +2121,15 @@ impl Site<'_> {
                     ],
                     rows,
                 ));
+                secs.push(
+                    self.cases_section(
+                        cases_of
+                            .get(d.meta.id.as_str())
+                            .into_iter()
+                            .flatten()
+                            .copied(),
+                    ),
+                );
                 self.page(
                     &format!("deals/{}/index.html", d.meta.id),
                     "deal.html",
