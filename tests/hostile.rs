@@ -770,7 +770,7 @@ fn ids_that_would_overwrite_site_files() {
     let repo = base();
     repo.write("customers/index.html.md", CUSTOMER);
     repo.write("deals/INDEX.HTML.toml", DEAL);
-    for name in ["tags", "atom.xml", "search-index.js"] {
+    for name in ["tags", "atom.xml", "search-index.js", "search", "page"] {
         repo.write(&format!("cases/{name}.md"), CASE);
     }
     // The lists' later pages are `deals/page/2/`, `customers/page/2/`.
@@ -786,6 +786,8 @@ fn ids_that_would_overwrite_site_files() {
         "cases/tags.md",
         "cases/atom.xml.md",
         "cases/search-index.js.md",
+        "cases/search.md",
+        "cases/page.md",
     ] {
         run.at("reserved-id", file, 1, 1);
     }

@@ -227,6 +227,30 @@ fn search_index_json(js: &str) -> Result<serde_json::Value, String> {
     serde_json::from_str(json).map_err(|e| format!("not JSON: {e}"))
 }
 
+/// A part of the search index (`cases/search/k3.js`): exactly one call,
+/// `SALESBOOK_SEARCH("k3", <json>);`, with the same character rules.
+fn search_part_json(rel: &str, js: &str) -> Result<serde_json::Value, String> {
+    let name = rel
+        .strip_prefix("cases/search/")
+        .and_then(|n| n.strip_suffix(".js"))
+        .filter(|n| {
+            n.len() > 1
+                && n.starts_with(['k', 'm', 't'])
+                && n[1..].bytes().all(|b| b.is_ascii_digit())
+        })
+        .ok_or("not a search part's name")?;
+    let json = js
+        .strip_prefix(&format!("SALESBOOK_SEARCH(\"{name}\", "))
+        .and_then(|r| r.strip_suffix(");\n"))
+        .ok_or("not exactly one SALESBOOK_SEARCH call")?;
+    for bad in ['<', '>', '\u{2028}', '\u{2029}'] {
+        if json.contains(bad) {
+            return Err(format!("raw {bad:?} in the part"));
+        }
+    }
+    serde_json::from_str(json).map_err(|e| format!("not JSON: {e}"))
+}
+
 /// Every string in a JSON value.
 fn json_strings(v: &serde_json::Value, out: &mut String) {
     match v {
@@ -325,6 +349,10 @@ fn scan(site: &Path) -> Scan {
                 }
             }
             "js" if r == "cases/search-index.js" => match search_index_json(&read(&f)) {
+                Ok(v) => json_strings(&v, &mut s.index_text),
+                Err(e) => s.problems.push(format!("{r}: {e}")),
+            },
+            "js" if r.starts_with("cases/search/") => match search_part_json(&r, &read(&f)) {
                 Ok(v) => json_strings(&v, &mut s.index_text),
                 Err(e) => s.problems.push(format!("{r}: {e}")),
             },
@@ -493,6 +521,33 @@ fn the_checker_flags_what_the_scanner_looks_for() {
         "alert(1);/* x */\nwindow.SALESBOOK_CASES = {};\n",
     ] {
         assert!(search_index_json(bad).is_err(), "not flagged: {bad}");
+    }
+    // The search parts' rule.
+    let part = "SALESBOOK_SEARCH(\"k0\", {\"a\":\"\\u003c\"});\n";
+    assert_eq!(
+        search_part_json("cases/search/k0.js", part).unwrap()["a"],
+        "<"
+    );
+    for (rel, bad) in [
+        ("cases/search/k1.js", part),
+        ("cases/search/x0.js", part),
+        (
+            "cases/search/k0.js",
+            "SALESBOOK_SEARCH(\"k0\", {\"a\":\"</script>\"});\n",
+        ),
+        (
+            "cases/search/k0.js",
+            "SALESBOOK_SEARCH(\"k0\", {});\nalert(1);\n",
+        ),
+        (
+            "cases/search/k0.js",
+            "alert(1);SALESBOOK_SEARCH(\"k0\", {});\n",
+        ),
+    ] {
+        assert!(
+            search_part_json(rel, bad).is_err(),
+            "not flagged: {rel} {bad}"
+        );
     }
     assert!(xml_text("<a><b>x &amp; &#60;</b></a>").unwrap() == "x & <");
     assert!(xml_text("<a><b>x</a>").is_err());

@@ -70,7 +70,8 @@ fn unique<'a>(
     // Names the site writes beside the record pages of a kind (`cases/tags/`,
     // `cases/atom.xml`, ...): a record with that id would collide with them.
     let site_names: &[&str] = match kind {
-        "case" => &["tags", "atom.xml", "search-index.js"],
+        // `cases/search/` holds the search index's parts, `cases/page/2/` the list's.
+        "case" => &["tags", "atom.xml", "search-index.js", "search", "page"],
         // The lists' later pages: `deals/page/2/`.
         "deal" | "customer" => &["page"],
         _ => &[],

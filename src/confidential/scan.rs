@@ -230,6 +230,17 @@ mod tests {
                 r#"{"text":"\u6da6\u6cfd"}"#,
                 "润泽",
             ),
+            // A part of the index: a key shard holds pairs, a text chunk whole texts.
+            (
+                "cases/search/k7.js",
+                r#"SALESBOOK_SEARCH("k7", {"润泽":"A"});"#,
+                "润泽",
+            ),
+            (
+                "cases/search/t0.js",
+                r#"SALESBOOK_SEARCH("t0", ["上海润泽物流有限公司"]);"#,
+                "润泽",
+            ),
             ("cases/atom.xml", "<title>ＲＵＮＺＥ</title>", "runze"),
             (
                 "cases/3/index.html",

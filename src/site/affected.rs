@@ -169,9 +169,8 @@ impl Affected {
             ["leads", month, ..] => self.all_lead_months || self.lead_months.contains(*month),
             ["customers", id, ..] => self.customers.contains(*id),
             ["deals", id, ..] => self.deals.contains(*id),
-            ["cases", "index.html" | "search-index.js" | "atom.xml"] | ["cases", "tags", ..] => {
-                self.case_library
-            }
+            ["cases", "index.html" | "search-index.js" | "atom.xml"]
+            | ["cases", "tags" | "search" | "page", ..] => self.case_library,
             ["cases", id, ..] => self.cases.contains(*id),
             ["owners", "index.html"] => true,
             ["owners", id, ..] => self.owners.contains(*id),

@@ -13,6 +13,7 @@ mod forecast;
 pub mod markdown;
 pub mod output;
 mod pages;
+mod search;
 pub mod theme;
 
 use std::path::{Path, PathBuf};

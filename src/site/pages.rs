@@ -13,7 +13,7 @@ use super::affected::Affected;
 use super::anon::Anon;
 use super::forecast::Committed;
 use super::theme::Theme;
-use super::{Audience, BuildError, MARKER, Options, encode, markdown, safe_id};
+use super::{Audience, BuildError, MARKER, Options, encode, markdown, safe_id, search};
 use crate::book::Book;
 use crate::diagnostic::Severity;
 use crate::format::{self, NULL, kpi_name, kpi_value, percent, trim_number};
@@ -59,7 +59,7 @@ struct Item {
     v: Cell,
 }
 
-#[derive(Serialize, Default, Hash)]
+#[derive(Serialize, Default, Clone, Hash)]
 struct Section {
     kind: &'static str,
     title: String,
@@ -109,6 +109,10 @@ struct Paged<'a> {
     title: String,
     crumbs: Vec<Cell>,
     table_title: String,
+    /// Sections after the table on the first page only.
+    after: Vec<Section>,
+    /// Another path the first page is also written to.
+    home: Option<&'a str>,
 }
 
 /// The folder of page `page` of a table in pages at `base`, by segment.
@@ -944,6 +948,8 @@ impl Site<'_> {
                 title: title.clone(),
                 crumbs: vec![],
                 table_title: title.clone(),
+                after: vec![],
+                home: None,
             },
             &headers,
             &rows,
@@ -998,16 +1004,22 @@ impl Site<'_> {
                     ..Section::default()
                 });
             }
+            if page == 1 {
+                secs.extend(p.after.iter().cloned());
+            }
             let rel = paged_folder(p.base, p.sub, page).join("/") + "/index.html";
-            self.page(
-                &rel,
-                p.template,
-                p.active,
-                p.title.clone(),
-                p.crumbs.clone(),
-                secs,
-                vec![],
-            )?;
+            let home = p.home.filter(|_| page == 1);
+            for rel in std::iter::once(rel.as_str()).chain(home) {
+                self.page(
+                    rel,
+                    p.template,
+                    p.active,
+                    p.title.clone(),
+                    p.crumbs.clone(),
+                    secs.clone(),
+                    vec![],
+                )?;
+            }
         }
         Ok(())
     }
@@ -1841,6 +1853,8 @@ impl Site<'_> {
                 title: self.s("nav_customers"),
                 crumbs: vec![],
                 table_title: String::new(),
+                after: vec![],
+                home: None,
             },
             &headers,
             &index,
@@ -2155,6 +2169,8 @@ impl Site<'_> {
                 title: self.s("nav_deals"),
                 crumbs: vec![],
                 table_title: String::new(),
+                after: vec![],
+                home: None,
             },
             &headers,
             &index,
@@ -2567,8 +2583,10 @@ impl Site<'_> {
             } else {
                 self.markdown(&c.body)
             };
-            let search = SearchEntry {
-                id: slug.clone(),
+            let search = search::Entry {
+                slug: slug.clone(),
+                title: title.clone(),
+                date: c.date.value.to_string(),
                 result: result(c.result),
                 stage: c.stage.as_ref().map_or(String::new(), |s| s.value.clone()),
                 tags: c.tags.iter().map(|t| self.text(t)).collect(),
@@ -2649,6 +2667,8 @@ impl Site<'_> {
                         title: format!("{} · {}", self.s("tags"), self.text(&t)),
                         crumbs: vec![link(self.s("cases"), "@/cases/index.html")],
                         table_title: String::new(),
+                        after: vec![],
+                        home: None,
                     },
                     &headers,
                     &trows,
@@ -2656,30 +2676,29 @@ impl Site<'_> {
             })
         };
         let library = || {
-            // The shared site's home page is the case library.
-            let homes: &[&str] = if shared {
-                &["cases/index.html", "index.html"]
-            } else {
-                &["cases/index.html"]
-            };
-            homes.iter().try_for_each(|rel| {
-                self.page(
-                    rel,
-                    "cases.html",
-                    "nav_cases",
-                    self.s("cases"),
-                    vec![],
-                    vec![
-                        table("", headers.clone(), rows.clone()),
-                        list(self.s("tags"), tag_list.clone()),
-                    ],
-                    vec![],
-                )
-            })
+            // In pages (the list as written works without JavaScript); the
+            // shared site's home page is the library's first.
+            self.paged(
+                &Paged {
+                    base: "cases",
+                    sub: "page",
+                    template: "cases.html",
+                    active: "nav_cases",
+                    title: self.s("cases"),
+                    crumbs: vec![],
+                    table_title: String::new(),
+                    after: vec![list(self.s("tags"), tag_list.clone())],
+                    home: shared.then_some("index.html"),
+                },
+                &headers,
+                &rows,
+            )
         };
         let search_index = || {
-            let index = self.search_index(&search);
-            self.write_bytes("cases/search-index.js", index.as_bytes())
+            let facets = self.search_facets(&search);
+            search::files(&search, &facets)
+                .into_par_iter()
+                .try_for_each(|(rel, content)| self.write_bytes(&rel, content.as_bytes()))
         };
         let feed = || {
             let updated = cases
@@ -2728,23 +2747,6 @@ fn xml_chars(s: &str) -> String {
         .collect()
 }
 
-/// One case in the case library's search index (`cases/search-index.js`): only
-/// what the case pages show to this audience, from the same text functions.
-#[derive(Serialize)]
-struct SearchEntry {
-    /// Percent-encoded id, as in the list's `<td id="case-…">`.
-    id: String,
-    result: &'static str,
-    industry: String,
-    /// Stage id (the filter value); empty when the case names none.
-    stage: String,
-    #[serde(skip)]
-    stage_label: String,
-    tags: Vec<String>,
-    /// Normalised text for full-text search (see [`search_norm`]).
-    text: String,
-}
-
 impl Site<'_> {
     /// The searchable text of a case: title, industry, stage, tags, lessons,
     /// improvements and the body as the page shows it (its sanitised HTML reduced
@@ -2761,13 +2763,13 @@ impl Site<'_> {
         parts.extend(c.tags.iter().map(|t| self.text(t)));
         parts.extend(c.lessons.iter().map(|l| self.text(l)));
         parts.extend(c.improvements.iter().map(|l| self.text(l)));
-        parts.push(html_text(body));
-        search_norm(&parts.join("\n"))
+        parts.push(search::html_text(body));
+        search::norm(&parts.join("\n"))
     }
 
-    /// `cases/search-index.js`: one global, `SALESBOOK_CASES = {facets, cases}`.
-    /// A script rather than JSON because `fetch()` of a file fails under file://.
-    fn search_index(&self, cases: &[SearchEntry]) -> String {
+    /// The case library's filters: each value a case of this audience has, in
+    /// the form's order (stages in pipeline order, success before failure).
+    fn search_facets(&self, cases: &[search::Entry]) -> search::Facets {
         let mut industries = std::collections::BTreeSet::new();
         let mut tags = std::collections::BTreeSet::new();
         let mut stages: Vec<(Option<usize>, &str, &str)> = Vec::new();
@@ -2785,170 +2787,40 @@ impl Site<'_> {
                 results.push(c.result);
             }
         }
-        // Pipeline order for stages, success before failure.
         stages.sort_by_key(|s| (s.0.is_none(), s.0, s.1));
         results.sort_by_key(|r| *r != "success");
-        let pairs = |it: &mut dyn Iterator<Item = (&str, String)>| -> Vec<[String; 2]> {
-            it.map(|(v, l)| [v.to_string(), l]).collect()
+        let same = |v: &str| search::Facet {
+            value: v.to_string(),
+            label: v.to_string(),
         };
-        let index = serde_json::json!({
-            "facets": {
-                "result": pairs(&mut results.iter().map(|r| (*r, self.s(r)))),
-                "industry": pairs(&mut industries.iter().map(|i| (*i, i.to_string()))),
-                "stage": pairs(&mut stages.iter().map(|s| (s.1, s.2.to_string()))),
-                "tag": pairs(&mut tags.iter().map(|t| (*t, t.to_string()))),
-            },
-            "cases": cases,
-        });
-        format!(
-            "/* salesbook case search index (generated) */\nwindow.SALESBOOK_CASES = {};\n",
-            json_script(&index.to_string())
-        )
-    }
-}
-
-/// Search normalisation: lowercase, whitespace collapsed to one space. Matching
-/// (static/search.js) is by substring on this text, which needs no word
-/// segmentation for Chinese and gives no false hits, unlike a character-bigram
-/// index; a case library is small enough to scan in full on every keystroke.
-fn search_norm(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        // Lowercasing looks each character up in a table; the Han characters
-        // of Chinese text (most of it) have no case, so they are copied.
-        // A word with Σ is lowercased whole: its final form depends on context.
-        if word.contains('Σ') {
-            out.push_str(&word.to_lowercase());
-            continue;
-        }
-        for c in word.chars() {
-            match c {
-                'A'..='Z' => out.push(c.to_ascii_lowercase()),
-                '\0'..='\u{7f}' | '\u{3000}'..='\u{303f}' | '\u{4e00}'..='\u{9fff}' => out.push(c),
-                _ => out.extend(c.to_lowercase()),
-            }
+        search::Facets {
+            result: results
+                .iter()
+                .map(|r| search::Facet {
+                    value: r.to_string(),
+                    label: self.s(r),
+                })
+                .collect(),
+            industry: industries.into_iter().map(same).collect(),
+            stage: stages
+                .iter()
+                .map(|s| search::Facet {
+                    value: s.1.to_string(),
+                    label: s.2.to_string(),
+                })
+                .collect(),
+            tag: tags.into_iter().map(same).collect(),
         }
     }
-    out
-}
-
-/// The text of sanitised HTML: tags become spaces, entities are decoded.
-fn html_text(html: &str) -> String {
-    let mut out = String::new();
-    let mut rest = html;
-    while let Some(i) = rest.find(['<', '&']) {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        if rest.starts_with('<') {
-            match rest.find('>') {
-                Some(end) => rest = &rest[end + 1..],
-                None => rest = "",
-            }
-            out.push(' ');
-            continue;
-        }
-        let end = rest.find(';').filter(|&e| e <= 10);
-        let decoded = end.and_then(|e| {
-            let name = &rest[1..e];
-            match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some(' '),
-                _ => {
-                    let n = name.strip_prefix('#')?;
-                    let code = match n.strip_prefix(['x', 'X']) {
-                        Some(h) => u32::from_str_radix(h, 16).ok()?,
-                        None => n.parse().ok()?,
-                    };
-                    char::from_u32(code)
-                }
-            }
-        });
-        match (decoded, end) {
-            (Some(ch), Some(e)) => {
-                out.push(ch);
-                rest = &rest[e + 1..];
-            }
-            _ => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// JSON as a script literal: stays UTF-8 (the pages declare `charset=utf-8`, which
-/// their scripts inherit, and the shared-build leak test can read it as text).
-/// U+2028/U+2029 (line terminators in older JavaScript) and `<`, `>`, `&` are
-/// escaped, so no record text can form `</script>`, `<!--` or `-->` even if the
-/// index is ever inlined in a page. JSON has no `<` outside strings.
-fn json_script(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
-mod search_tests {
-    use super::{html_text, json_script, search_norm};
-    use proptest::prelude::*;
-
-    proptest! {
-        /// The same text as lowercasing the whole string and collapsing whitespace.
-        #[test]
-        fn search_norm_is_lowercase_and_collapse(
-            s in "[a-zA-Z0-9 \t\n\u{3000}自动化项目。、ΣσςΑΒ İǅǄＡａⅠ]{0,30}"
-        ) {
-            let whole = s.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
-            prop_assert_eq!(search_norm(&s), whole);
-        }
-    }
-
-    #[test]
-    fn html_reduced_to_text() {
-        let t =
-            html_text("<h2>项目&amp;背景</h2><p>A &lt;b&gt; &#39;x&#x27; &nbsp;&bogus; 5 &amp</p>");
-        assert_eq!(search_norm(&t), "项目&背景 a <b> 'x' &bogus; 5 &amp");
-    }
-
+mod feed_tests {
     #[test]
     fn feed_text_has_only_xml_characters() {
         assert_eq!(
             super::xml_chars("a\u{1}b\tc\u{1b}[31m\u{FFFE}\u{2028}<d>"),
             "ab\tc[31m\u{2028}<d>"
         );
-    }
-
-    #[test]
-    fn normalised_and_script_safe() {
-        assert_eq!(
-            search_norm("  Hello\n\tWORLD 自动化 "),
-            "hello world 自动化"
-        );
-        let t = "自动化\u{2028}</script><!--&-->";
-        let j = json_script(&serde_json::json!({ "t": t }).to_string());
-        assert_eq!(
-            j,
-            r#"{"t":"自动化\u2028\u003c/script\u003e\u003c!--\u0026--\u003e"}"#
-        );
-        let back: serde_json::Value = serde_json::from_str(&j).unwrap();
-        assert_eq!(back["t"], t);
     }
 }
