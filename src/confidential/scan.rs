@@ -239,7 +239,7 @@ mod tests {
             (
                 "cases/search/t0.js",
                 r#"SALESBOOK_SEARCH("t0", ["上海润泽物流有限公司"]);"#,
-                "润泽",
+                "上海润泽物流有限公司",
             ),
             ("cases/atom.xml", "<title>ＲＵＮＺＥ</title>", "runze"),
             (

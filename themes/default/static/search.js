@@ -176,7 +176,7 @@
       if (!has(parts, 't' + c)) {
         // This chunk and those of the next candidates, in one go.
         var names = [];
-        for (var k = self.at; k < self.ids.length && names.length < 4; k++) {
+        for (var k = self.at; k < self.ids.length && names.length < 2; k++) {
           var n = 't' + textChunk(self.ids[k]);
           if (!has(parts, n) && names.indexOf(n) < 0) names.push(n);
         }
