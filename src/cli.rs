@@ -1,13 +1,13 @@
 //! The command line: argument parsing and the commands, kept thin over the library.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::book::Book;
-use crate::diagnostic::{Severity, render_human, render_json, summary};
+use crate::diagnostic::{Severity, annotations, render_human, render_json, summary};
 use crate::export::ExportFormat;
 use crate::model::YearMonth;
 
@@ -49,7 +49,7 @@ pub struct Global {
     /// Treat warnings as errors
     #[arg(long, global = true)]
     pub strict: bool,
-    /// Output format: check/build human|json (diagnostics), report human|json|csv, export json|csv|xlsx, diff human|markdown|json
+    /// Output format: check human|json|github|sarif, build human|json (diagnostics), report human|json|csv, export json|csv|xlsx, diff human|markdown|json
     #[arg(long, global = true, value_enum)]
     pub format: Option<Format>,
     /// Print errors only: no warnings, no summary
@@ -68,6 +68,10 @@ pub enum Format {
     Xlsx,
     /// For a pull-request comment (diff only).
     Markdown,
+    /// GitHub workflow commands: annotations on the pull request's lines (check only).
+    Github,
+    /// A SARIF 2.1.0 log for code-scanning uploads (check only).
+    Sarif,
 }
 
 #[derive(Subcommand, Debug)]
@@ -240,7 +244,7 @@ pub fn main() -> i32 {
     cli.global.data = cli.global.data_arg.take().unwrap_or_else(default_data_dir);
     let global = &cli.global;
     let allowed: &[Format] = match cli.command {
-        Command::Check { .. } => &[Format::Human, Format::Json],
+        Command::Check { .. } => &[Format::Human, Format::Json, Format::Github, Format::Sarif],
         Command::Init(_) | Command::New(_) => &[Format::Human],
         Command::Report { .. } => &[Format::Human, Format::Json, Format::Csv],
         Command::Diff { .. } => &[Format::Human, Format::Markdown, Format::Json],
@@ -439,6 +443,28 @@ fn load(global: &Global, shared: bool) -> Result<Book, i32> {
     Ok(book)
 }
 
+/// The data folder's path inside its repository (`data/`, or `""` at the
+/// root), so review annotations name files as the pull request does: the
+/// nearest folder above holding `.git`, else the current folder.
+fn repository_prefix(data: &Path) -> String {
+    let Ok(data) = data.canonicalize() else {
+        return String::new();
+    };
+    let root = data
+        .ancestors()
+        .find(|a| a.join(".git").exists())
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::current_dir().ok()?.canonicalize().ok());
+    let Some(inside) = root.as_deref().and_then(|r| data.strip_prefix(r).ok()) else {
+        return String::new();
+    };
+    let parts: Vec<String> = inside
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.iter().map(|p| format!("{p}/")).collect()
+}
+
 /// Prints the diagnostics in the chosen format.
 fn report_diagnostics(book: &Book, global: &Global) {
     let sources = &book.repo.sources;
@@ -453,6 +479,16 @@ fn report_diagnostics(book: &Book, global: &Global) {
             for d in shown {
                 let _ = writeln!(out, "{}", render_json(d, sources));
             }
+        }
+        Format::Github => {
+            let shown: Vec<_> = shown.collect();
+            let prefix = repository_prefix(&global.data);
+            print!("{}", annotations::github(&shown, sources, &prefix));
+        }
+        Format::Sarif => {
+            let shown: Vec<_> = shown.collect();
+            let prefix = repository_prefix(&global.data);
+            println!("{:#}", annotations::sarif(&shown, sources, &prefix));
         }
         _ => {
             let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();

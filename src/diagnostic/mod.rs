@@ -1,5 +1,7 @@
 //! Diagnostics: what is wrong with the data, where, and how to report it.
 
+pub mod annotations;
+
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use serde::Serialize;
 
