@@ -20,7 +20,8 @@ const OPTIONS: Options = Options::ENABLE_TABLES
 /// the HTML: no script, no event-handler attributes, no `javascript:` URLs.
 pub fn render(text: &str) -> String {
     let text = &crate::format::printable(text);
-    let events: Vec<Event> = without_external_images(Parser::new_ext(text, OPTIONS));
+    let events: Vec<Event> =
+        without_external_images(Parser::new_ext(text, OPTIONS).map(below_the_page));
     let mut out = String::with_capacity(text.len() * 3 / 2);
     if events.iter().all(markdown_only) {
         // Inside an image pulldown-cmark writes only the text, into `alt`: its
@@ -93,6 +94,34 @@ fn nesting_depth(html: &str) -> usize {
 /// Off-site images become their alt text: an image from another host is a
 /// tracking pixel on any host that ignores the page's meta CSP (`check` warns
 /// about them: `external-image`).
+/// A record's text sits under the page's `<h1>` and its section's `<h2>`: its
+/// headings start at `<h3>` (`#` → h3, `##` → h4, …, at most h6), so a page has
+/// one `<h1>` and its outline stays in order.
+fn below_the_page(e: Event<'_>) -> Event<'_> {
+    use pulldown_cmark::{HeadingLevel, TagEnd};
+    let down = |l: HeadingLevel| match l {
+        HeadingLevel::H1 => HeadingLevel::H3,
+        HeadingLevel::H2 => HeadingLevel::H4,
+        HeadingLevel::H3 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    };
+    match e {
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level: down(level),
+            id,
+            classes,
+            attrs,
+        }),
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(down(level))),
+        e => e,
+    }
+}
+
 fn without_external_images<'a>(parser: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
     let mut open: Vec<bool> = Vec::new();
     let mut out = Vec::new();
@@ -216,10 +245,22 @@ fn settled(e: Event<'_>) -> Event<'_> {
 #[cfg(test)]
 mod tests {
     use super::{
-        MAX_DEPTH, OPTIONS, markdown_only, nesting_depth, render, sanitize, without_external_images,
+        MAX_DEPTH, OPTIONS, below_the_page, markdown_only, nesting_depth, render, sanitize,
+        without_external_images,
     };
     use proptest::prelude::*;
     use pulldown_cmark::{Parser, html};
+
+    #[test]
+    fn a_records_headings_start_below_the_page_title() {
+        let h = render("# 报告\n\n## 一、总体情况\n\n### a\n\n#### b\n\n###### c\n");
+        assert_eq!(
+            h,
+            "<h3>报告</h3>\n<h4>一、总体情况</h4>\n<h5>a</h5>\n<h6>b</h6>\n<h6>c</h6>\n"
+        );
+        // Also where raw HTML sends the text through the sanitiser.
+        assert!(render("# t <b>x</b>").starts_with("<h3>t <b>x</b></h3>"));
+    }
 
     #[test]
     fn strips_scripts_and_handlers() {
@@ -279,7 +320,7 @@ mod tests {
     fn through_sanitizer(md: &str) -> String {
         let mut out = String::new();
         let md = &crate::format::printable(md);
-        let events = without_external_images(Parser::new_ext(md, OPTIONS));
+        let events = without_external_images(Parser::new_ext(md, OPTIONS).map(below_the_page));
         html::push_html(&mut out, events.into_iter());
         sanitize(&out)
     }
