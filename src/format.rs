@@ -89,6 +89,15 @@ pub fn kpi_delta(def: &KpiDef, x: Option<f64>, team: &Team) -> String {
     }
 }
 
+/// A rate's difference from [`kpi_delta`] as the site writes it, the points in
+/// words: "-2%" → "-2个百分点" (English keeps "-2 pp"); any other value as it is.
+pub fn points_in_words(def: &KpiDef, delta: String, language: Language) -> String {
+    match (def.unit, language, delta.strip_suffix('%')) {
+        (Unit::Rate, Language::Zh, Some(points)) => format!("{points}个百分点"),
+        _ => delta,
+    }
+}
+
 /// The KPI's name in the team's language, with the amount unit for amounts: "客单价(万)".
 pub fn kpi_name(def: &KpiDef, team: &Team) -> String {
     let name = match team.language {
@@ -137,5 +146,10 @@ mod tests {
         assert_eq!(kpi_delta(cycle, Some(0.0), &t), "0");
         assert_eq!(kpi_delta(rate, Some(0.007), &t), "+0.7%");
         assert_eq!(kpi_delta(rate, Some(0.0001), &t), "0%");
+        let zh = t.language;
+        assert_eq!(points_in_words(rate, "-2%".into(), zh), "-2个百分点");
+        assert_eq!(points_in_words(rate, "—".into(), zh), "—");
+        assert_eq!(points_in_words(size, "+8".into(), zh), "+8");
+        assert_eq!(points_in_words(rate, "-2 pp".into(), Language::En), "-2 pp");
     }
 }

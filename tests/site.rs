@@ -840,3 +840,29 @@ fn deal_and_customer_pages_link_their_cases() {
     }
     check_links(&out);
 }
+
+#[test]
+fn rate_differences_read_as_percentage_points_on_the_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    assert!(build(&sample(), &out, &[]).status.success());
+    let rows = section_rows(
+        &read(&out.join("months/2023-10/index.html")),
+        "销售效果分析汇总表",
+    );
+    let r = &rows[position(&rows, &["线索转化率"])];
+    // SPEC §7's row: 15% | 12% | 80% | -2% | -3%, the differences in points.
+    assert_eq!(r[1..6], ["15%", "12%", "80%", "-2个百分点", "-3个百分点"]);
+    // `report` keeps the template's own spelling.
+    let o = Command::cargo_bin("salesbook")
+        .unwrap()
+        .arg("--data")
+        .arg(sample())
+        .args(["report", "--month", "2023-10"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let text = String::from_utf8(o.stdout).unwrap();
+    let line = text.lines().find(|l| l.contains("线索转化率")).unwrap();
+    assert!(line.contains("-2%") && line.contains("-3%"), "{line}");
+}

@@ -607,11 +607,14 @@ impl<'a> Site<'a> {
         let rows = crate::report::rows(m, team)
             .into_iter()
             .zip(m.iter())
-            .map(|(r, (_, v))| {
+            .map(|(r, (def, v))| {
                 r.into_iter()
                     .enumerate()
                     .map(|(i, t)| match i {
                         0 | 6 => txt(t),
+                        // A rate's difference is in percentage points: the
+                        // template's "-2%" reads as a relative change on a page.
+                        4 | 5 => num(format::points_in_words(def, t, team.language)),
                         // Completion: met, near or missed at a glance.
                         3 => Cell {
                             c: v.completion.map_or("num".into(), |c| {
