@@ -866,3 +866,33 @@ fn rate_differences_read_as_percentage_points_on_the_site() {
     let line = text.lines().find(|l| l.contains("线索转化率")).unwrap();
     assert!(line.contains("-2%") && line.contains("-3%"), "{line}");
 }
+
+#[test]
+fn owner_pages_link_their_leads_and_deals() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    assert!(build(&sample(), &out, &[]).status.success());
+    let html = read(&out.join("owners/lisi/index.html"));
+    let leads = section_rows(&html, "李四 · 线索");
+    // Every lead of the sample whose owner is lisi, each linking into the register.
+    let mut want: Vec<String> = std::fs::read_dir(sample().join("leads"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| read(p).contains("owner = \"lisi\""))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    want.sort();
+    let mut got: Vec<String> = leads.iter().map(|r| r[0].clone()).collect();
+    got.sort();
+    assert_eq!(got, want);
+    assert!(html.contains("leads/2023-10/index.html#lead-LX001\""));
+    assert!(read(&out.join("leads/2023-10/index.html")).contains("id=\"lead-LX001\""));
+    let deals = section_rows(&html, "李四 · 商机");
+    assert!(
+        deals
+            .iter()
+            .any(|r| r[0] == "自动化升级项目" || r[0] == "a-tech-2023"),
+        "{deals:?}"
+    );
+    assert!(html.contains("deals/a-tech-2023/index.html\""));
+}

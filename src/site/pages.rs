@@ -2253,8 +2253,12 @@ impl Site<'_> {
                     ]
                 })
                 .collect();
-            secs.push(table(
-                self.s("deals"),
+            // Their deals and leads, each a link; at volume the first 20 here,
+            // all of them on `owners/<id>/deals/` and `owners/<id>/leads/`.
+            secs.extend(self.capped(
+                &format!("owners/{}/deals", o.id),
+                "nav_owners",
+                format!("{} · {}", o.name, self.s("deals")),
                 vec![
                     self.s("deal"),
                     self.s("customer"),
@@ -2262,7 +2266,40 @@ impl Site<'_> {
                     self.s("amount"),
                 ],
                 rows,
-            ));
+            )?);
+            let mut leads: Vec<usize> = (0..self.repo.leads.len())
+                .filter(|&i| m.leads[i].exists && self.repo.leads[i].owner.value == o.id)
+                .collect();
+            // Newest first, as the register lists them.
+            leads.sort_by(|&a, &b| {
+                let (a, b) = (&self.repo.leads[a], &self.repo.leads[b]);
+                (b.acquired.value, &a.meta.id).cmp(&(a.acquired.value, &b.meta.id))
+            });
+            let rows = leads
+                .into_iter()
+                .map(|i| {
+                    let (l, lm) = (&self.repo.leads[i], &m.leads[i]);
+                    vec![
+                        link(l.meta.id.clone(), self.lead_href(i)),
+                        txt(l.acquired.value.to_string()),
+                        txt(l.company.clone()),
+                        txt(self.grade(lm.grade)),
+                        txt(self.label("lead", l.status.as_str())),
+                    ]
+                })
+                .collect();
+            secs.extend(
+                self.capped(
+                    &format!("owners/{}/leads", o.id),
+                    "nav_owners",
+                    format!("{} · {}", o.name, self.s("nav_leads")),
+                    ["id", "acquired", "company", "grade", "status"]
+                        .iter()
+                        .map(|k| self.s(k))
+                        .collect(),
+                    rows,
+                )?,
+            );
             self.page(
                 &format!("owners/{}/index.html", o.id),
                 "owner.html",
