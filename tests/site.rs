@@ -896,3 +896,29 @@ fn owner_pages_link_their_leads_and_deals() {
     );
     assert!(html.contains("deals/a-tech-2023/index.html\""));
 }
+
+#[test]
+fn the_owners_page_ranks_the_owners_by_the_months_revenue() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    assert!(build(&sample(), &out, &[]).status.success());
+    let rows = section_rows(&read(&out.join("owners/index.html")), "排行榜 2023-10");
+    assert_eq!(rows.len(), 5, "{rows:#?}");
+    let col = |i: usize| -> Vec<f64> {
+        rows.iter()
+            .map(|r| r[i].trim_end_matches('%').parse().unwrap())
+            .collect()
+    };
+    // The sample's October as table 4 has it: 225 万 from 5 deals won, 25 new leads.
+    assert_eq!(col(2).iter().sum::<f64>(), 225.0);
+    assert_eq!(col(3).iter().sum::<f64>(), 5.0);
+    assert_eq!(col(5).iter().sum::<f64>(), 25.0);
+    assert!(
+        col(2).windows(2).all(|w| w[0] >= w[1]),
+        "not by revenue: {rows:?}"
+    );
+    assert_eq!(col(0), [1.0, 2.0, 3.0, 4.0, 5.0]);
+    // 李四 won A科技's 50 万 and converted one of his 3 October leads.
+    let lisi = &rows[position(&rows, &["李四"])];
+    assert_eq!(lisi[2..], ["50", "1", "100%", "3", "33.3%"]);
+}

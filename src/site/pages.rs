@@ -2316,13 +2316,72 @@ impl Site<'_> {
             "nav_owners",
             self.s("nav_owners"),
             vec![],
-            vec![table(
-                "",
-                vec![self.s("owner"), self.s("region"), self.s("team")],
-                index,
-            )],
+            vec![
+                self.leaderboard(&owners),
+                table(
+                    "",
+                    vec![self.s("owner"), self.s("region"), self.s("team")],
+                    index,
+                ),
+            ],
             vec![],
         )
+    }
+
+    /// The owners ranked by the as-of month's revenue, then deals won: the
+    /// figures of their scorecards, side by side.
+    fn leaderboard(&self, owners: &[crate::model::Owner]) -> Section {
+        const KPIS: [&str; 5] = [
+            "revenue",
+            "deals_won",
+            "win_rate",
+            "new_leads",
+            "lead_conversion_rate",
+        ];
+        let m = &self.book.metrics;
+        let month = m.as_of.month();
+        let team = &self.repo.config().team;
+        let defs: Vec<&KpiDef> = KPIS.iter().filter_map(|k| kpi_def(k)).collect();
+        let of = |id: &str| {
+            m.breakdown(Dimension::Owner)
+                .and_then(|b| b.groups.iter().find(|g| g.key.as_deref() == Some(id)))
+                .and_then(|g| g.months.iter().find(|x| x.month == month))
+        };
+        let mut ranked: Vec<(&crate::model::Owner, Vec<Option<f64>>)> = owners
+            .iter()
+            .filter(|o| safe_id(&o.id))
+            .map(|o| {
+                let mk = of(&o.id);
+                let values = KPIS
+                    .iter()
+                    .map(|k| mk.and_then(|mk| mk.get(k)).and_then(|v| v.actual))
+                    .collect();
+                (o, values)
+            })
+            .collect();
+        // Highest revenue, then most deals won; an owner without figures last.
+        let key = |v: &[Option<f64>]| (v[0].unwrap_or(f64::NEG_INFINITY), v[1].unwrap_or(-1.0));
+        ranked.sort_by(|a, b| {
+            key(&b.1)
+                .partial_cmp(&key(&a.1))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        let rows = ranked
+            .iter()
+            .enumerate()
+            .map(|(i, (o, values))| {
+                let mut row = vec![num((i + 1).to_string()), self.owner(&o.id)];
+                row.extend(
+                    defs.iter()
+                        .zip(values)
+                        .map(|(d, v)| num(kpi_value(d, *v, team))),
+                );
+                row
+            })
+            .collect();
+        let mut headers = vec![self.s("rank"), self.s("owner")];
+        headers.extend(defs.iter().map(|d| kpi_name(d, team)));
+        table(format!("{} {month}", self.s("leaderboard")), headers, rows)
     }
 
     /// The page of each record file in `files`: only those are looked up
