@@ -143,3 +143,50 @@ fn the_funnel_chart_and_the_stages_table_agree() {
         );
     }
 }
+
+/// `[targets.owners.<id>]`: an owner's scorecard has targets and completion.
+#[test]
+fn owner_targets_give_the_scorecard_its_completion() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    common::copy_dir(&sample(), &data);
+    let month = data.join("months/2023-10.md");
+    let text = read(&month);
+    let with = |extra: &str| text.replacen("[[assert]]", &format!("{extra}\n[[assert]]"), 1);
+    let lisi = "[targets.owners.lisi]\nrevenue = 400000\ndeals_won = 2\n";
+
+    // An owner or a KPI that does not exist is named where it is written.
+    std::fs::write(
+        &month,
+        with(&format!("{lisi}\n[targets.owners.nobody]\nrevenu = 1\n")),
+    )
+    .unwrap();
+    let (code, json, _) = salesbook(&data, &["check", "--format", "json"]);
+    assert_eq!(code, 1);
+    let errors: Vec<Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|d: &Value| d["severity"] == "error")
+        .collect();
+    let codes: Vec<&str> = errors.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["dangling-reference", "unknown-kpi"], "{errors:#?}");
+    assert!(errors.iter().all(|d| d["file"] == "months/2023-10.md"));
+
+    std::fs::write(&month, with(lisi)).unwrap();
+    let out = tmp.path().join("site");
+    build_site(&data, &out, &[]);
+    let page = read(&out.join("owners/lisi/index.html"));
+    // October: 李四 won 50 万 of a 40 万 target (125%), 1 deal of 2 (50%).
+    for row in [
+        "<td>成交金额(万)</td><td class=\"num\">40</td><td class=\"num\">50</td><td class=\"num met\">125%</td>",
+        "<td>成交数</td><td class=\"num\">2</td><td class=\"num\">1</td><td class=\"num missed\">50%</td>",
+    ] {
+        assert!(page.contains(row), "{row} not on the scorecard");
+    }
+    // The team's table 4 keeps the team's targets.
+    let dash = read(&out.join("months/2023-10/index.html"));
+    assert!(
+        dash.contains("<td>成交金额(万)</td><td class=\"num\">160</td>"),
+        "team target"
+    );
+}

@@ -199,7 +199,12 @@ pub fn check(repo: &Repo, index: &Index, out: &mut Diagnostics) {
             .iter()
             .map(|(k, _)| k)
             .chain(m.analysis.iter().map(|(k, _)| k))
-            .chain(m.asserts.iter().map(|a| &a.kpi));
+            .chain(m.asserts.iter().map(|a| &a.kpi))
+            .chain(
+                m.owner_targets
+                    .iter()
+                    .flat_map(|(_, t)| t.iter().map(|(k, _)| k)),
+            );
         for key in keys {
             if !KPIS.iter().any(|k| k.key == key.as_str()) {
                 let hint = did_you_mean(key, KPIS.iter().map(|k| k.key)).unwrap_or_else(|| {
@@ -223,6 +228,9 @@ pub fn check(repo: &Repo, index: &Index, out: &mut Diagnostics) {
             if let Some(o) = &p.owner {
                 refs.owner(out, file, o);
             }
+        }
+        for (o, _) in &m.owner_targets {
+            refs.owner(out, file, o);
         }
     }
     for c in &repo.cases {

@@ -354,6 +354,29 @@ fn keys_of(cx: &Cx, t: &Table) -> Vec<(String, Span)> {
     keys
 }
 
+/// `[targets.owners.<id>]` of a month file: each owner's KPI targets.
+fn owners_targets(cx: &mut Cx, tt: &Table) -> Vec<(Sp<String>, TargetList)> {
+    let mut out = Vec::new();
+    let Some((owners, span)) = tt.table(cx, "owners", false) else {
+        return out;
+    };
+    let owners = Table::free(owners, span, "[targets.owners]");
+    for (id, id_span) in keys_of(cx, &owners) {
+        let Some((ot, span)) = owners.table(cx, &id, false) else {
+            continue;
+        };
+        let ot = Table::free(ot, span, "[targets.owners.<id>]");
+        let mut targets = Vec::new();
+        for (key, span) in keys_of(cx, &ot) {
+            if let Some(n) = ot.number(cx, &key, false) {
+                targets.push((Sp::new(key, span), n.value));
+            }
+        }
+        out.push((Sp::new(id, id_span), targets));
+    }
+    out
+}
+
 pub fn month(cx: &mut Cx, root: &DeTable, meta: Meta, body: &str) -> Option<Month> {
     let t = Table::new(
         cx,
@@ -363,10 +386,13 @@ pub fn month(cx: &mut Cx, root: &DeTable, meta: Meta, body: &str) -> Option<Mont
         &["targets", "analysis", "assert", "plan"],
     );
     let mut targets = Vec::new();
+    let mut owner_targets = Vec::new();
     if let Some((tt, span)) = t.table(cx, "targets", false) {
         let tt = Table::free(tt, span, "[targets]");
         for (key, span) in keys_of(cx, &tt) {
-            if let Some(n) = tt.number(cx, &key, false) {
+            if key == "owners" {
+                owner_targets = owners_targets(cx, &tt);
+            } else if let Some(n) = tt.number(cx, &key, false) {
                 targets.push((Sp::new(key, span), n.value));
             }
         }
@@ -460,6 +486,7 @@ pub fn month(cx: &mut Cx, root: &DeTable, meta: Meta, body: &str) -> Option<Mont
         body: body.to_string(),
         meta,
         targets,
+        owner_targets,
         analysis,
         asserts,
         plan,

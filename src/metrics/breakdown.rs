@@ -92,11 +92,14 @@ pub fn subset_table(
     kpi::table(months, accs, None)
 }
 
+/// `targets` are the team's; by owner, each group gets its owner's
+/// `[targets.owners.<id>]` (so a scorecard has completion), other groups none.
 pub fn breakdown(
     config: &Config,
     facts: &Facts,
     dimension: Dimension,
     months: &[YearMonth],
+    targets: &kpi::Targets,
 ) -> Breakdown {
     // Keys borrowed from the facts: one String per group, not per fact.
     let accs = kpi::accumulate(facts, |a| Some(dimension.key(a)));
@@ -119,9 +122,15 @@ pub fn breakdown(
         dimension,
         groups: groups
             .into_iter()
-            .map(|(key, accs)| BreakdownGroup {
-                key,
-                months: kpi::table(months, &accs, None),
+            .map(|(key, accs)| {
+                let owner = match (&key, dimension) {
+                    (Some(k), Dimension::Owner) => Some(targets.of_owner(k)),
+                    _ => None,
+                };
+                BreakdownGroup {
+                    months: kpi::table(months, &accs, owner.as_ref()),
+                    key,
+                }
             })
             .collect(),
     }

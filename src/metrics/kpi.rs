@@ -423,9 +423,12 @@ pub fn accumulate<'a, K: Hash + Eq + Clone>(
 }
 
 /// Targets and analysis texts of the month files, by month.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Targets<'a> {
     months: HashMap<YearMonth, &'a Month>,
+    /// The owner whose `[targets.owners.<id>]` these are (a scorecard), or
+    /// the team's `[targets]`.
+    owner: Option<&'a str>,
 }
 
 impl<'a> Targets<'a> {
@@ -436,16 +439,33 @@ impl<'a> Targets<'a> {
                 map.entry(ym).or_insert(m);
             }
         }
-        Targets { months: map }
+        Targets {
+            months: map,
+            owner: None,
+        }
+    }
+    /// One owner's targets (no analysis texts: those are the team's).
+    pub fn of_owner(&self, owner: &'a str) -> Self {
+        Targets {
+            months: self.months.clone(),
+            owner: Some(owner),
+        }
     }
     pub fn target(&self, ym: YearMonth, key: &str) -> Option<f64> {
         let m = self.months.get(&ym)?;
-        m.targets
+        let targets = match self.owner {
+            None => &m.targets,
+            Some(o) => &m.owner_targets.iter().find(|(id, _)| id.value == o)?.1,
+        };
+        targets
             .iter()
             .find(|(k, _)| k.value == key)
             .and_then(|(_, v)| finite(*v))
     }
     pub fn analysis(&self, ym: YearMonth, key: &str) -> Option<String> {
+        if self.owner.is_some() {
+            return None;
+        }
         let m = self.months.get(&ym)?;
         m.analysis
             .iter()

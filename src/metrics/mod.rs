@@ -317,7 +317,7 @@ impl Metrics {
 
         let breakdowns = Dimension::ALL
             .par_iter()
-            .map(|&dim| breakdown::breakdown(config, &facts, dim, &months))
+            .map(|&dim| breakdown::breakdown(config, &facts, dim, &months, &targets))
             .collect();
 
         // Pipeline.

@@ -198,6 +198,7 @@ pub fn month(m: &str, targets: &[(&str, f64)], analysis: &[(&str, &str)]) -> Mon
             .iter()
             .map(|(k, v)| (sp(k.to_string()), *v))
             .collect(),
+        owner_targets: vec![],
         analysis: analysis
             .iter()
             .map(|(k, v)| (sp(k.to_string()), v.to_string()))

@@ -91,13 +91,18 @@ pub struct PlanItem {
     pub done: bool,
 }
 
+/// KPI key → target, in file order.
+pub type TargetList = Vec<(Sp<String>, f64)>;
+
 #[derive(Debug, Clone)]
 pub struct Month {
     pub meta: Meta,
     /// `None` when the file stem is not `YYYY-MM` (an error).
     pub month: Option<YearMonth>,
-    /// KPI key → target, in file order.
-    pub targets: Vec<(Sp<String>, f64)>,
+    pub targets: TargetList,
+    /// `[targets.owners.<id>]`: an owner's targets for their scorecard, by owner
+    /// id, each KPI key → target in file order.
+    pub owner_targets: Vec<(Sp<String>, TargetList)>,
     pub analysis: Vec<(Sp<String>, String)>,
     pub asserts: Vec<Assertion>,
     pub plan: Vec<PlanItem>,
