@@ -8,9 +8,10 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::metrics::{Metrics, MonthKpis};
-use crate::model::{Grade, Index, Language, Repo};
+use crate::model::{Grade, Index, Language, LeadStatus, Repo, Stamp};
 use crate::personal::{mask_in_place, mask_phone};
 use crate::report;
+use crate::source::Sp;
 
 /// `{"month": "YYYY-MM", "metrics": {"<key>": {actual, target, completion, mom, yoy, analysis}}}`
 pub fn month_json(month: &MonthKpis) -> Value {
@@ -157,10 +158,32 @@ pub fn tables<'a>(
                         "电话",
                         "需求标签",
                         "负责人",
+                        "状态",
+                        "无效原因",
+                        "分配时间",
+                        "首次联系时间",
+                        "邮箱",
+                        "区域",
+                        "年营收",
                     ],
                     &[
-                        "Lead", "Source", "Acquired", "Company", "Industry", "Contact", "Title",
-                        "Phone", "Needs", "Owner",
+                        "Lead",
+                        "Source",
+                        "Acquired",
+                        "Company",
+                        "Industry",
+                        "Contact",
+                        "Title",
+                        "Phone",
+                        "Needs",
+                        "Owner",
+                        "Status",
+                        "Invalid reason",
+                        "Assigned",
+                        "First contact",
+                        "Email",
+                        "Region",
+                        "Annual revenue",
                     ],
                 ),
             ),
@@ -179,6 +202,9 @@ pub fn tables<'a>(
                         "决策链",
                         "风险评估",
                         "跟进进度",
+                        "客户编号",
+                        "负责人",
+                        "线索编号",
                     ],
                     &[
                         "Customer",
@@ -191,6 +217,9 @@ pub fn tables<'a>(
                         "Decision chain",
                         "Risks",
                         "Progress",
+                        "id",
+                        "Owner",
+                        "Lead",
                     ],
                 ),
             ),
@@ -207,6 +236,8 @@ pub fn tables<'a>(
                         "核心动作完成情况",
                         "阶段产出",
                         "负责人",
+                        "商机编号",
+                        "完成时间",
                     ],
                     &[
                         "Customer",
@@ -216,6 +247,8 @@ pub fn tables<'a>(
                         "Key actions",
                         "Outputs",
                         "Owner",
+                        "Deal",
+                        "Completed",
                     ],
                 ),
             ),
@@ -259,10 +292,12 @@ fn kpis_table(metrics: &Metrics) -> Table {
     }
 }
 
+/// `deals.json`'s fields, then what `import deals` needs to make the deal again.
 fn deals_table(repo: &Repo, metrics: &Metrics) -> Table {
     let rows = deals_json(repo, metrics)
         .into_iter()
-        .map(|d| {
+        .zip(&repo.deals)
+        .map(|(d, deal)| {
             vec![
                 d.id.to_string(),
                 d.customer.to_string(),
@@ -271,6 +306,20 @@ fn deals_table(repo: &Repo, metrics: &Metrics) -> Table {
                 opt(d.amount),
                 d.closed.unwrap_or_default(),
                 d.cycle_days.map(|c| c.to_string()).unwrap_or_default(),
+                deal.title.clone().unwrap_or_default(),
+                deal.lead
+                    .as_ref()
+                    .map(|l| l.value.clone())
+                    .unwrap_or_default(),
+                // As of the as-of date: a deal lost after it is still open.
+                if d.status == "lost" {
+                    deal.lost_reason.clone().unwrap_or_default()
+                } else {
+                    String::new()
+                },
+                deal.expected_close
+                    .map(|e| e.to_string())
+                    .unwrap_or_default(),
             ]
         })
         .collect();
@@ -284,6 +333,10 @@ fn deals_table(repo: &Repo, metrics: &Metrics) -> Table {
             "amount",
             "closed",
             "cycle_days",
+            "title",
+            "lead",
+            "lost_reason",
+            "expected_close",
         ]
         .map(String::from)
         .to_vec(),
@@ -316,6 +369,19 @@ fn stages_table(repo: &Repo, metrics: &Metrics) -> Table {
 
 fn table1(repo: &Repo, reveal: bool, headers: Vec<String>) -> Table {
     let config = repo.config();
+    let zh = config.team.language == Language::Zh;
+    let tz = config.team.timezone;
+    // In the team's time zone, as `import` reads it back.
+    let stamp = |s: &Option<Sp<Stamp>>| {
+        s.as_ref()
+            .map(|s| {
+                s.instant
+                    .with_timezone(&tz)
+                    .format("%Y-%m-%d %H:%M:%S")
+                    .to_string()
+            })
+            .unwrap_or_default()
+    };
     let rows = repo
         .leads
         .iter()
@@ -338,6 +404,17 @@ fn table1(repo: &Repo, reveal: bool, headers: Vec<String>) -> Table {
                 phone.unwrap_or_default(),
                 l.needs.join("、"),
                 config.owner_name(&l.owner),
+                lead_status(l.status.value, zh).to_string(),
+                l.invalid_reason.clone().unwrap_or_default(),
+                stamp(&l.assigned),
+                stamp(&l.first_contact),
+                l.contact
+                    .email
+                    .as_ref()
+                    .map(|e| e.value.clone())
+                    .unwrap_or_default(),
+                l.region.clone().unwrap_or_default(),
+                opt(l.annual_revenue),
             ]
         })
         .collect();
@@ -345,6 +422,21 @@ fn table1(repo: &Repo, reveal: bool, headers: Vec<String>) -> Table {
         name: "table1_leads",
         headers,
         rows,
+    }
+}
+
+/// The words of the template's 状态 column in Chinese (which `import` reads), the
+/// ids in English.
+fn lead_status(s: LeadStatus, zh: bool) -> &'static str {
+    if !zh {
+        return s.as_str();
+    }
+    match s {
+        LeadStatus::New => "新",
+        LeadStatus::Contacted => "已触达",
+        LeadStatus::Nurturing => "待培育",
+        LeadStatus::Converted => "已转化",
+        LeadStatus::Invalid => "无效线索",
     }
 }
 
@@ -375,6 +467,7 @@ fn company_size(revenue: Option<f64>, employees: Option<f64>, zh: bool) -> Strin
 }
 
 fn table2(repo: &Repo, zh: bool, headers: Vec<String>) -> Table {
+    let config = repo.config();
     let rows = repo
         .customers
         .iter()
@@ -401,6 +494,9 @@ fn table2(repo: &Repo, zh: bool, headers: Vec<String>) -> Table {
                     .collect::<Vec<_>>()
                     .join(if zh { "；" } else { "; " }),
                 c.progress.clone().unwrap_or_default(),
+                c.meta.id.clone(),
+                config.owner_name(&c.owner),
+                c.lead.as_ref().map(|l| l.value.clone()).unwrap_or_default(),
             ]
         })
         .collect();
@@ -443,6 +539,11 @@ fn table3(repo: &Repo, index: &Index, metrics: &Metrics, headers: Vec<String>) -
                     })
                     .unwrap_or_default(),
                 config.owner_name(owner),
+                d.meta.id.clone(),
+                entry
+                    .and_then(|x| x.completed.as_ref())
+                    .map(|c| c.value.to_string())
+                    .unwrap_or_default(),
             ]);
         }
     }

@@ -33,6 +33,9 @@ pub const LEAD_FIELDS: &[FieldDef] = &[
     f("status", "状态", "Status"),
     f("region", "区域", "Region"),
     f("annual_revenue", "年营收", "Annual revenue"),
+    f("invalid_reason", "无效原因", "Invalid reason"),
+    f("assigned", "分配时间", "Assigned"),
+    f("first_contact", "首次联系时间", "First contact"),
 ];
 
 /// Table 2 客户信息档案表.

@@ -16,6 +16,7 @@ pub struct Lookup<'a> {
     lead_companies: NameIndex<'a>,
     customer_index: HashMap<&'a str, usize>,
     lead_index: HashMap<&'a str, usize>,
+    deal_index: HashMap<&'a str, usize>,
     open_deals: HashMap<&'a str, Vec<&'a str>>,
 }
 
@@ -84,6 +85,7 @@ impl<'a> Lookup<'a> {
             ),
             customer_index: first(&mut repo.customers.iter().map(|c| c.meta.id.as_str())),
             lead_index: first(&mut repo.leads.iter().map(|l| l.meta.id.as_str())),
+            deal_index: first(&mut repo.deals.iter().map(|d| d.meta.id.as_str())),
             open_deals,
         }
     }
@@ -112,6 +114,11 @@ impl<'a> Lookup<'a> {
 
     pub fn lead(&self, id: &str) -> Option<usize> {
         self.lead_index.get(id).copied()
+    }
+
+    /// The index of the deal in `repo.deals`.
+    pub fn deal(&self, id: &str) -> Option<usize> {
+        self.deal_index.get(id).copied()
     }
 
     /// Customers by name (see [`NameIndex::matches`]).

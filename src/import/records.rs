@@ -210,15 +210,25 @@ impl Cx<'_> {
         }
     }
 
+    fn datetime(&mut self, row: &Row, key: &str) -> Option<Value> {
+        self.parsed(row, key, values::datetime)
+    }
+
     fn date(&mut self, row: &Row, key: &str) -> Option<chrono::NaiveDate> {
+        self.parsed(row, key, values::date)
+    }
+
+    /// The field's cell read by `parse`; an error on its row and column when it cannot.
+    fn parsed<T>(
+        &mut self,
+        row: &Row,
+        key: &str,
+        parse: fn(&Cell) -> Result<T, String>,
+    ) -> Option<T> {
         let got = self.get(row, key)?;
-        match values::date(&got.cell) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                self.error(row.number, got.column, e);
-                None
-            }
-        }
+        parse(&got.cell)
+            .map_err(|e| self.error(row.number, got.column, e))
+            .ok()
     }
 }
 
@@ -405,6 +415,14 @@ fn leads(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
         }
         if let Some(r) = cx.amount(row, "annual_revenue") {
             ops.push(set(&["annual_revenue"], number(r)));
+        }
+        if let Some((reason, _)) = cx.text(row, "invalid_reason") {
+            ops.push(set(&["invalid_reason"], Value::from(reason)));
+        }
+        for key in ["assigned", "first_contact"] {
+            if let Some(t) = cx.datetime(row, key) {
+                ops.push(set(&[key], t));
+            }
         }
         if cx.errors.len() > errors_before {
             continue;
@@ -651,6 +669,7 @@ fn stages(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
     let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
     // customer id → the deal this import creates for it
     let mut new_deals: HashMap<String, String> = HashMap::new();
+    let mut implied = Vec::new();
     for row in &sheet.rows {
         let n = row.number;
         let errors_before = cx.errors.len();
@@ -709,6 +728,17 @@ fn stages(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
                     }
                 }
             };
+        // The implicit `lead` entry (SPEC §2.4) that `export` lists in table 3:
+        // the loader makes it again from the lead, so it is not written.
+        if stage == cx.config.stages[0].id
+            && completed.is_none()
+            && cx.text(row, "actions").is_none()
+            && cx.text(row, "outputs").is_none()
+            && implied_lead_entry(cx, &deal, &customer) == Some(entered)
+        {
+            implied.push(n);
+            continue;
+        }
         if let Some(first) = seen.get(&(deal.clone(), stage.clone())) {
             let column = cx.column_name("stage");
             cx.error(
@@ -776,7 +806,29 @@ fn stages(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
             ops,
         });
     }
+    if !implied.is_empty() {
+        cx.notes.push(format!(
+            "{} row(s) ({}) are the implicit `{}` entry that starts at the lead's acquisition: not written, the lead gives it",
+            implied.len(),
+            super::rows_list(&implied),
+            cx.config.stages[0].id
+        ));
+    }
     out
+}
+
+/// The day the implicit first-stage entry of a deal starts: its lead's (else its
+/// customer's lead's) acquisition.
+fn implied_lead_entry(cx: &Cx, deal: &str, customer: &str) -> Option<chrono::NaiveDate> {
+    let repo = cx.repo;
+    let lead = match cx.lookup.deal(deal).map(|i| &repo.deals[i]) {
+        Some(d) => d.lead.clone().or_else(|| {
+            let c = &repo.customers[cx.lookup.customer(&d.customer.value)?];
+            c.lead.clone()
+        }),
+        None => repo.customers[cx.lookup.customer(customer)?].lead.clone(),
+    }?;
+    Some(repo.leads[cx.lookup.lead(&lead.value)?].acquired.value)
 }
 
 /// The deal table: one deal per row, with its status, amount and dates. A row
@@ -887,10 +939,15 @@ fn deals(cx: &mut Cx, sheet: &Sheet) -> Vec<Planned> {
         if let Some((r, _)) = cx.text(row, "lost_reason").filter(|_| status == "lost") {
             ops.push(set(&["lost_reason"], Value::from(r)));
         }
-        // The history: for a new deal always, for an existing one only when the
-        // row names its stage.
+        // The history, from a CRM opportunity's first date or stage: for a new
+        // deal the row's stage, else the closing stage of a won deal, else the
+        // first stage after `lead`; for an existing one only when the row names
+        // its stage. A row with neither (the deal table) leaves the history to
+        // table 3, imported next.
         let entry = if exists {
             stage.clone()
+        } else if stage.is_none() && created.is_none() {
+            None
         } else {
             stage.clone().or(if status == "won" {
                 closing.clone()

@@ -570,9 +570,14 @@ fn cell(data: &Data) -> Cell {
         Data::Float(f) => Cell::Number(*f),
         Data::Bool(b) => Cell::Text(b.to_string()),
         Data::DateTime(dt) => {
-            let (y, m, d, ..) = dt.to_ymd_hms_milli();
-            NaiveDate::from_ymd_opt(y.into(), m.into(), d.into())
-                .map_or(Cell::Number(dt.as_f64()), Cell::Date)
+            let (y, m, d, h, min, sec, _) = dt.to_ymd_hms_milli();
+            match NaiveDate::from_ymd_opt(y.into(), m.into(), d.into()) {
+                None => Cell::Number(dt.as_f64()),
+                Some(date) if (h, min, sec) == (0, 0, 0) => Cell::Date(date),
+                // A date-time cell keeps its time for the date-time fields; date
+                // fields read the date part of the text.
+                Some(date) => Cell::Text(format!("{date} {h:02}:{min:02}:{sec:02}")),
+            }
         }
     }
 }

@@ -49,6 +49,92 @@ fn text_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }
 
+/// A date-time for the SLA clocks: `2023-10-08 09:30`, `2023-10-08T09:30:00`, with
+/// seconds and an offset (`+08:00`, `Z`) if given — without one it is in the team's
+/// time zone, as in the records — or an Excel serial date-time. A date alone is
+/// refused: the clock needs the hour.
+pub fn datetime(cell: &Cell) -> Result<toml_edit::Value, String> {
+    let no_time = |shown: &str| {
+        format!(
+            "`{shown}` has no time of day: write it like 2023-10-08 09:30 (the SLA clocks need the hour)"
+        )
+    };
+    let (date, time, offset) = match cell {
+        Cell::Empty => return Err("the date-time is empty".into()),
+        Cell::Date(d) => return Err(no_time(&d.to_string())),
+        Cell::Number(n) => {
+            let date = serial_date(*n).ok_or_else(|| format!("`{n}` is not a date-time"))?;
+            let seconds = ((n - n.floor()) * 86_400.0).round() as u32;
+            if seconds == 0 {
+                return Err(no_time(&date.to_string()));
+            }
+            let time =
+                chrono::NaiveTime::from_num_seconds_from_midnight_opt(seconds.min(86_399), 0)
+                    .ok_or_else(|| format!("`{n}` is not a date-time"))?;
+            (date, time, None)
+        }
+        Cell::Text(s) => {
+            let s = s.trim();
+            let bad = || {
+                format!(
+                    "`{s}` is not a date-time (write it like 2023-10-08 09:30 or 2023-10-08T09:30:00+08:00)"
+                )
+            };
+            let Some((d, t)) = s.split_once([' ', 'T']) else {
+                return match text_date(s) {
+                    Some(_) => Err(no_time(s)),
+                    None => Err(bad()),
+                };
+            };
+            let date = text_date(d).ok_or_else(bad)?;
+            let t = t.trim();
+            let (t, offset) = match t.find(['Z', 'z', '+', '-']) {
+                Some(i) => (&t[..i], Some(offset(&t[i..]).ok_or_else(bad)?)),
+                None => (t, None),
+            };
+            let time = chrono::NaiveTime::parse_from_str(t, "%H:%M:%S")
+                .or_else(|_| chrono::NaiveTime::parse_from_str(t, "%H:%M"))
+                .map_err(|_| bad())?;
+            (date, time, offset)
+        }
+    };
+    use chrono::Timelike;
+    Ok(toml_edit::Value::from(toml_edit::Datetime {
+        date: Some(toml_edit::Date {
+            year: date.year() as u16,
+            month: date.month() as u8,
+            day: date.day() as u8,
+        }),
+        time: Some(toml_edit::Time {
+            hour: time.hour() as u8,
+            minute: time.minute() as u8,
+            second: Some(time.second() as u8),
+            nanosecond: None,
+        }),
+        offset,
+    }))
+}
+
+/// `Z`, `+08:00`, `-0530`.
+fn offset(s: &str) -> Option<toml_edit::Offset> {
+    if s.eq_ignore_ascii_case("z") {
+        return Some(toml_edit::Offset::Z);
+    }
+    let sign = match s.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let digits: String = s[1..].chars().filter(|c| *c != ':').collect();
+    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (h, m): (i16, i16) = (digits[..2].parse().ok()?, digits[2..].parse().ok()?);
+    (h < 24 && m < 60).then_some(toml_edit::Offset::Custom {
+        minutes: sign * (h * 60 + m),
+    })
+}
+
 /// A TOML date value.
 pub fn toml_date(d: NaiveDate) -> toml_edit::Value {
     toml_edit::Value::from(toml_edit::Datetime {
@@ -212,6 +298,49 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn date_times_need_their_hour() {
+        let t = |s: &str| datetime(&Cell::Text(s.into())).map(|v| v.to_string());
+        assert_eq!(t("2023-10-08 09:30").unwrap(), "2023-10-08T09:30:00");
+        assert_eq!(t("2023/10/8 9:05:07").unwrap(), "2023-10-08T09:05:07");
+        assert_eq!(
+            t("2023-10-08T09:30:00+08:00").unwrap(),
+            "2023-10-08T09:30:00+08:00"
+        );
+        assert_eq!(t("2023-10-08 01:30:00Z").unwrap(), "2023-10-08T01:30:00Z");
+        assert_eq!(
+            t("2023-10-08 09:30-0530").unwrap(),
+            "2023-10-08T09:30:00-05:30"
+        );
+        // 45207.4375 = 2023-10-08 10:30 in Excel's serial form.
+        assert_eq!(
+            datetime(&Cell::Number(45207.4375)).unwrap().to_string(),
+            "2023-10-08T10:30:00"
+        );
+        assert!(t("2023-10-08").unwrap_err().contains("no time of day"));
+        assert!(
+            datetime(&Cell::Date(d(2023, 10, 8)))
+                .unwrap_err()
+                .contains("no time of day")
+        );
+        assert!(
+            datetime(&Cell::Number(45207.0))
+                .unwrap_err()
+                .contains("no time of day")
+        );
+        assert!(
+            t("2023-10-08 25:00")
+                .unwrap_err()
+                .contains("not a date-time")
+        );
+        assert!(
+            t("2023-10-08 09:30+8")
+                .unwrap_err()
+                .contains("not a date-time")
+        );
+        assert!(t("soon").unwrap_err().contains("not a date-time"));
     }
 
     #[test]
