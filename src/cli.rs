@@ -134,7 +134,7 @@ pub enum Command {
     },
     /// Import the template's tables 1–3 or a deal table from CSV or xlsx into records (docs/import.md)
     Import {
-        /// leads (table 1), customers (table 2), stages (table 3) or deals (商机, a CRM export)
+        /// leads (table 1), customers (table 2), stages (table 3), deals (商机, a CRM export) or owners (a team roster)
         #[arg(value_enum)]
         table: ImportTable,
         /// A .csv (UTF-8) or .xlsx file whose first row holds the headers
@@ -148,6 +148,10 @@ pub enum Command {
         /// A TOML file naming other columns: [columns] field = "header", [defaults] field = "value"
         #[arg(long, value_name = "MAP.toml")]
         map: Option<PathBuf>,
+        /// Import the valid rows and write the invalid ones, with their errors, to
+        /// this CSV file (default: one invalid row stops the whole import)
+        #[arg(long, value_name = "FILE.csv")]
+        rejects: Option<PathBuf>,
         /// The xlsx sheet to read (default: the first)
         #[arg(long, value_name = "NAME")]
         sheet: Option<String>,
@@ -185,6 +189,8 @@ pub enum ImportTable {
     Customers,
     Stages,
     Deals,
+    /// A team roster (姓名, 编号, 区域, 团队) into pipeline.toml's [[owners]]
+    Owners,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -327,6 +333,7 @@ pub fn main() -> i32 {
             map,
             sheet,
             encoding,
+            rejects,
         } => import(
             global,
             crate::import::Options {
@@ -335,6 +342,7 @@ pub fn main() -> i32 {
                     ImportTable::Customers => crate::import::Table::Customers,
                     ImportTable::Stages => crate::import::Table::Stages,
                     ImportTable::Deals => crate::import::Table::Deals,
+                    ImportTable::Owners => crate::import::Table::Owners,
                 },
                 file,
                 sheet,
@@ -348,6 +356,7 @@ pub fn main() -> i32 {
                 update,
                 dry_run,
                 as_of: global.as_of,
+                rejects,
             },
         ),
         #[cfg(feature = "serve")]
@@ -779,7 +788,15 @@ fn init(global: &Global, args: &crate::author::InitArgs) -> i32 {
     let today = global
         .as_of
         .unwrap_or_else(|| crate::author::today(chrono_tz::Asia::Shanghai));
-    match crate::author::init(&dir, args.force, today) {
+    match crate::author::init(
+        &dir,
+        crate::author::InitOptions {
+            force: args.force,
+            empty: args.empty,
+            since: args.since,
+        },
+        today,
+    ) {
         Ok(report) => {
             for f in &report.skipped {
                 eprintln!(

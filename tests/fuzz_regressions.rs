@@ -11,7 +11,15 @@ use tempfile::TempDir;
 fn repo() -> TempDir {
     let dir = tempfile::tempdir().unwrap();
     let today = NaiveDate::from_ymd_opt(2024, 6, 15).unwrap();
-    salesbook::author::init(dir.path(), true, today).unwrap();
+    salesbook::author::init(
+        dir.path(),
+        salesbook::author::InitOptions {
+            force: true,
+            ..Default::default()
+        },
+        today,
+    )
+    .unwrap();
     dir
 }
 
@@ -25,6 +33,7 @@ fn options(table: Table, file: PathBuf) -> Options {
         update: false,
         dry_run: true,
         as_of: NaiveDate::from_ymd_opt(2024, 6, 30),
+        rejects: None,
     }
 }
 

@@ -1015,3 +1015,113 @@ fn update_changes_only_what_the_file_has() {
         "only the status changed"
     );
 }
+
+/// `import owners` (#15 item 8): a roster appends `[[owners]]` to pipeline.toml,
+/// keeping the file's text and its owners; a name it has is kept, a Chinese name
+/// gets a numbered id, a name on several rows is one owner.
+#[test]
+fn import_owners_appends_the_roster_to_pipeline_toml() {
+    let dir = repo(&[]);
+    let before = read(&dir, "pipeline.toml");
+    let file = write_csv(
+        &dir,
+        "team.csv",
+        "姓名,区域,团队\n李四,上海,华东\nMoses Frase,Central,Dustin\n王芳,江苏,华东\n",
+    );
+    let out = import_ok(&dir, &["owners", &file]);
+    assert!(
+        out.contains("pipeline.toml [[owners]] moses-frase (row 3)"),
+        "{out}"
+    );
+    let after = read(&dir, "pipeline.toml");
+    assert!(
+        after.starts_with(&before),
+        "the file's text is kept:\n{after}"
+    );
+    assert!(after.ends_with(
+        "[[owners]]\nid = \"moses-frase\"\nname = \"Moses Frase\"\nregion = \"Central\"\nteam = \"Dustin\"\n\n\
+         [[owners]]\nid = \"owner-001\"\nname = \"王芳\"\nregion = \"江苏\"\nteam = \"华东\"\n"
+    ), "{after}");
+    assert_eq!(after.matches("name = \"李四\"").count(), 1);
+    check_passes(&dir);
+
+    // A roster taken from a deal table: a name on several rows is one owner;
+    // a row without a name is an error and nothing is written.
+    let twice = write_csv(&dir, "twice.csv", "姓名,团队\n赵钱,A\n赵钱,A\n,B\n");
+    let (code, _, err) = import(&dir, &["owners", &twice]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("row 4") && err.contains("missing the owner's name"),
+        "{err}"
+    );
+    assert_eq!(read(&dir, "pipeline.toml"), after);
+    let twice = write_csv(&dir, "twice.csv", "姓名,团队\n赵钱,A\n赵钱,A\n");
+    let (code, _, err) = import(&dir, &["owners", &twice]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("1 row(s) (3) repeat an owner"), "{err}");
+    assert_eq!(
+        read(&dir, "pipeline.toml")
+            .matches("name = \"赵钱\"")
+            .count(),
+        1
+    );
+}
+
+/// `--rejects` (#15 item 8): the valid rows are imported, the invalid ones —
+/// a bad cell, and a record the checks refuse (a placeholder phone) — go to the
+/// file with their row and errors; without it nothing is written.
+#[test]
+fn rejects_sets_the_invalid_rows_aside_and_imports_the_rest() {
+    let dir = repo(&[]);
+    let file = write_csv(
+        &dir,
+        "leads.csv",
+        "线索编号,来源渠道,获取时间,客户名称,行业,联系人,职位,电话,需求标签,负责人
+LX001,行业展会,2023-10-08,A公司,制造业,张三,采购经理,13812345678,自动化升级,李四
+LX002,行业展会,2023-13-45,B公司,制造业,王五,总监,13900001111,供应链,李四
+LX003,行业展会,2023-10-09,C公司,零售,赵七,经理,xxxx,数字化,赵六
+LX004,客户转介绍,2023-10-10,D公司,零售,钱八,经理,13700002222,数字化,赵六
+",
+    );
+    let (code, _, _) = import(&dir, &["leads", &file]);
+    assert_eq!(code, 1);
+    assert!(!data(&dir).join("leads/LX001.toml").exists());
+
+    let rejects = dir.path().join("rejected.csv");
+    let (code, out, err) = import(
+        &dir,
+        &["leads", &file, "--rejects", rejects.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("2 row(s) rejected (3, 4)"), "{err}");
+    for id in ["LX001", "LX004"] {
+        assert!(data(&dir).join(format!("leads/{id}.toml")).exists(), "{id}");
+    }
+    for id in ["LX002", "LX003"] {
+        assert!(
+            !data(&dir).join(format!("leads/{id}.toml")).exists(),
+            "{id}"
+        );
+    }
+    let text = std::fs::read_to_string(&rejects).unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(
+        lines[0].starts_with("row,error,线索编号,来源渠道,获取时间"),
+        "{text}"
+    );
+    assert!(
+        lines[1].starts_with("3,") && lines[1].contains("2023-13-45"),
+        "{text}"
+    );
+    assert!(
+        lines[1].contains("获取时间: `2023-13-45` is not a date"),
+        "{text}"
+    );
+    assert!(
+        lines[2].starts_with("4,") && lines[2].contains("xxxx"),
+        "{text}"
+    );
+    check_passes(&dir);
+}

@@ -13,7 +13,7 @@ fn dir() -> &'static PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = salesbook_fuzz::scratch("config");
-        salesbook::author::init(&dir, true, salesbook_fuzz::TODAY).expect("init");
+        salesbook::author::init(&dir, salesbook::author::InitOptions { force: true, ..Default::default() }, salesbook_fuzz::TODAY).expect("init");
         dir
     })
 }

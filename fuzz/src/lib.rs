@@ -38,7 +38,7 @@ pub fn base() -> &'static Base {
     static BASE: OnceLock<Base> = OnceLock::new();
     BASE.get_or_init(|| {
         let dir = scratch("base");
-        salesbook::author::init(&dir, true, TODAY).expect("init the base repository");
+        salesbook::author::init(&dir, salesbook::author::InitOptions { force: true, ..Default::default() }, TODAY).expect("init the base repository");
         let (repo, diags) = salesbook::load::load(&dir).expect("load the base repository");
         assert!(
             diags

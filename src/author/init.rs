@@ -2,7 +2,7 @@
 //! configuration with the defaults written out, one example record of each kind
 //! (dated around today so that it checks clean; the example month is last
 //! month, so that `new month` starts this one), `.gitignore`, a pre-commit hook
-//! and CI workflows. The files are the templates in `templates/`.
+//! and CI workflows (`--empty`: no example records). The files are the templates in `templates/`.
 //!
 //! A non-empty folder is refused without `--force`; an existing file is never
 //! overwritten, even with `--force` (it is reported as skipped).
@@ -23,6 +23,25 @@ pub struct InitArgs {
     /// Write into a folder that is not empty (existing files are still never overwritten)
     #[arg(long)]
     pub force: bool,
+    /// No example records: the configuration, hook and workflows only — for a
+    /// team moving its records in with `salesbook import`
+    #[arg(long)]
+    pub empty: bool,
+    /// Write `[process] since = DATE`: records from before it are history brought
+    /// in from elsewhere, counted but not held to the process rules
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub since: Option<NaiveDate>,
+}
+
+/// Options of [`init`] beyond the folder.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InitOptions {
+    /// Write into a folder that is not empty.
+    pub force: bool,
+    /// No example records.
+    pub empty: bool,
+    /// `[process] since`.
+    pub since: Option<NaiveDate>,
 }
 
 /// One file of the skeleton: its path (may hold placeholders), its text, whether
@@ -146,7 +165,12 @@ fn value(name: &str, today: NaiveDate) -> Option<String> {
 }
 
 /// Creates the repository in `dir` as of `today` (the team's date).
-pub fn init(dir: &Path, force: bool, today: NaiveDate) -> Result<InitReport, String> {
+pub fn init(dir: &Path, opts: InitOptions, today: NaiveDate) -> Result<InitReport, String> {
+    let InitOptions {
+        force,
+        empty,
+        since,
+    } = opts;
     if dir.exists() && !dir.is_dir() {
         return Err(format!("`{}` is a file, not a folder", dir.display()));
     }
@@ -165,14 +189,26 @@ pub fn init(dir: &Path, force: bool, today: NaiveDate) -> Result<InitReport, Str
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
 
     let mut report = InitReport::default();
-    for t in TEMPLATES {
+    let example = |t: &Template| {
+        ["leads/", "customers/", "deals/", "months/", "cases/"]
+            .iter()
+            .any(|folder| t.path.starts_with(folder))
+    };
+    for t in TEMPLATES.iter().filter(|t| !(empty && example(t))) {
         let rel = fill(t.path, today);
         let path = dir.join(&rel);
-        let text = if t.render {
+        let mut text = if t.render {
             fill(t.text, today)
         } else {
             t.text.to_string()
         };
+        if let (Some(since), "pipeline.toml") = (since, t.path) {
+            text = text.replacen(
+                "# [process]\n# since = 2024-01-01 ",
+                &format!("[process]\nsince = {since}   "),
+                1,
+            );
+        }
         if std::fs::symlink_metadata(&path).is_ok() {
             report.skipped.push(rel);
             continue;

@@ -15,7 +15,7 @@ pub mod resolve;
 use std::io::Write;
 use std::path::Path;
 
-pub use init::{InitArgs, InitReport, init};
+pub use init::{InitArgs, InitOptions, InitReport, init};
 pub use new::{NewArgs, NewKind};
 
 /// Writes `text` to `path` atomically and only if `path` does not exist yet: the

@@ -87,12 +87,21 @@ pub const DEAL_FIELDS: &[FieldDef] = &[
     f("lead", "线索编号", "Lead"),
 ];
 
+/// A team roster: the sales reps, `[[owners]]` of pipeline.toml.
+pub const OWNER_FIELDS: &[FieldDef] = &[
+    f("name", "姓名", "Name"),
+    f("id", "编号", "Id"),
+    f("region", "区域", "Region"),
+    f("team", "团队", "Team"),
+];
+
 pub fn fields(table: Table) -> &'static [FieldDef] {
     match table {
         Table::Leads => LEAD_FIELDS,
         Table::Customers => CUSTOMER_FIELDS,
         Table::Stages => STAGE_FIELDS,
         Table::Deals => DEAL_FIELDS,
+        Table::Owners => OWNER_FIELDS,
     }
 }
 

@@ -9,12 +9,13 @@
 pub mod columns;
 pub mod edit;
 mod lookup;
+mod owners;
 pub mod records;
 pub mod sheet;
 pub mod validate;
 pub mod values;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -37,6 +38,8 @@ pub enum Table {
     Stages,
     /// The deal table (商机) or a CRM opportunity export → deals/
     Deals,
+    /// A team roster → the `[[owners]]` of pipeline.toml
+    Owners,
 }
 
 impl Table {
@@ -46,6 +49,7 @@ impl Table {
             Table::Customers => "customers",
             Table::Stages => "stages",
             Table::Deals => "deals",
+            Table::Owners => "owners",
         }
     }
 }
@@ -64,6 +68,9 @@ pub struct Options {
     /// Write nothing; say what would happen.
     pub dry_run: bool,
     pub as_of: Option<NaiveDate>,
+    /// Import the valid rows; write the invalid ones, with their errors, to this
+    /// CSV file (without it, one bad row stops the whole import).
+    pub rejects: Option<PathBuf>,
 }
 
 /// A problem with a row (1-based, the header is row 1) and column.
@@ -307,8 +314,90 @@ pub struct Result1 {
     detail: String,
 }
 
+/// How many times `--rejects` sets rows aside and tries again: leaving a row out
+/// can make another fail (a deal whose customer row was rejected).
+const REJECT_ROUNDS: usize = 8;
+
 /// Runs the import into the data folder `data`.
 pub fn run(data: &Path, opts: &Options) -> Result<Summary, Failure> {
+    let Some(rejects) = &opts.rejects else {
+        return run_rows(data, opts, &BTreeMap::new());
+    };
+    // row → its errors
+    let mut rejected: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for _ in 0..REJECT_ROUNDS {
+        match run_rows(data, opts, &rejected) {
+            Ok(mut summary) => {
+                if !rejected.is_empty() {
+                    let rows: Vec<usize> = rejected.keys().copied().collect();
+                    if !opts.dry_run {
+                        write_rejects(opts, rejects, &rejected).map_err(Failure::Usage)?;
+                    }
+                    summary.notes.push(format!(
+                        "{} row(s) rejected ({}){}: the other rows are imported",
+                        rows.len(),
+                        rows_list(&rows),
+                        if opts.dry_run {
+                            String::new()
+                        } else {
+                            format!(", written with their errors to {}", rejects.display())
+                        }
+                    ));
+                }
+                return Ok(summary);
+            }
+            Err(Failure::Invalid(errors)) if errors.iter().all(|e| e.row.is_some()) => {
+                for e in errors {
+                    let row = e.row.expect("every error has its row");
+                    let column = e.column.map(|c| format!("{c}: ")).unwrap_or_default();
+                    rejected
+                        .entry(row)
+                        .or_default()
+                        .push(format!("{column}{}", e.message));
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(Failure::Usage(format!(
+        "rows kept failing after {REJECT_ROUNDS} rounds of setting the invalid ones aside; import without --rejects to see every error"
+    )))
+}
+
+/// The rejected rows as read, with an `error` column, as CSV (UTF-8 with a BOM,
+/// which Excel opens as such).
+fn write_rejects(
+    opts: &Options,
+    path: &Path,
+    rejected: &BTreeMap<usize, Vec<String>>,
+) -> Result<(), String> {
+    let sheet = sheet::read(&opts.file, opts.sheet.as_deref(), opts.encoding)?;
+    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let fail = |e: csv::Error| format!("cannot write {}: {e}", path.display());
+    let mut headers = vec!["row".to_string(), "error".to_string()];
+    headers.extend(sheet.headers.iter().cloned());
+    w.write_record(&headers).map_err(fail)?;
+    for row in sheet
+        .rows
+        .iter()
+        .filter(|r| rejected.contains_key(&r.number))
+    {
+        let mut record = vec![row.number.to_string(), rejected[&row.number].join("; ")];
+        record.extend((0..sheet.headers.len()).map(|i| row.cell(i).text()));
+        w.write_record(&record).map_err(fail)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    write_atomic(path, &bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// The import without the rows in `skipped`.
+fn run_rows(
+    data: &Path,
+    opts: &Options,
+    skipped: &BTreeMap<usize, Vec<String>>,
+) -> Result<Summary, Failure> {
     let book = Book::load(data, opts.as_of).map_err(|e| Failure::Usage(e.to_string()))?;
     let Some(config) = book.repo.config.as_ref() else {
         return Err(Failure::Usage(format!(
@@ -320,8 +409,9 @@ pub fn run(data: &Path, opts: &Options) -> Result<Summary, Failure> {
         Some(p) => columns::MapFile::read(p, opts.table).map_err(Failure::Usage)?,
         None => columns::MapFile::default(),
     };
-    let sheet =
+    let mut sheet =
         sheet::read(&opts.file, opts.sheet.as_deref(), opts.encoding).map_err(Failure::Usage)?;
+    sheet.rows.retain(|r| !skipped.contains_key(&r.number));
     let layout = columns::layout(opts.table, &sheet.headers, &map).map_err(Failure::Usage)?;
     let mut summary = Summary {
         dry_run: opts.dry_run,
@@ -339,6 +429,9 @@ pub fn run(data: &Path, opts: &Options) -> Result<Summary, Failure> {
             "columns not imported: {} (name them in a --map file to import them)",
             layout.ignored.join(", ")
         ));
+    }
+    if opts.table == Table::Owners {
+        return import_owners(data, opts, &book, config, &sheet, &layout, &map, summary);
     }
     let lookup = lookup::Lookup::new(&book.repo);
     let mut cx = records::Cx {
@@ -422,6 +515,57 @@ pub fn run(data: &Path, opts: &Options) -> Result<Summary, Failure> {
             rows: p.rows(),
             detail: r.detail,
         });
+    }
+    Ok(summary)
+}
+
+/// `import owners`: pipeline.toml gains the roster's new owners, checked like
+/// every import before it is written.
+#[allow(clippy::too_many_arguments)]
+fn import_owners(
+    data: &Path,
+    opts: &Options,
+    book: &Book,
+    config: &crate::model::Config,
+    sheet: &sheet::Sheet,
+    layout: &columns::Layout,
+    map: &columns::MapFile,
+    mut summary: Summary,
+) -> Result<Summary, Failure> {
+    let rel = crate::load::CONFIG_FILE;
+    let text = std::fs::read_to_string(data.join(rel))
+        .map_err(|e| Failure::Usage(format!("cannot read {rel}: {e}")))?;
+    let (new_text, kept) =
+        owners::plan(config, &text, sheet, layout, map, &mut summary).map_err(Failure::Invalid)?;
+    if !kept.is_empty() {
+        summary.notes.push(format!(
+            "{} row(s) ({}) name owners pipeline.toml has: kept as they are (edit pipeline.toml to change them)",
+            kept.len(),
+            rows_list(&kept)
+        ));
+    }
+    if summary.changes.is_empty() {
+        return Ok(summary);
+    }
+    let staged = [validate::Staged {
+        rel,
+        text: &new_text,
+        kind: Kind::Lead, // not read for pipeline.toml
+        rows: summary
+            .changes
+            .iter()
+            .flat_map(|c| c.rows.iter().map(|r| (*r, String::new())))
+            .collect(),
+    }];
+    let (errors, warnings) =
+        validate::validate(data, opts.as_of, book, &staged, layout).map_err(Failure::Usage)?;
+    if !errors.is_empty() {
+        return Err(Failure::Invalid(errors));
+    }
+    summary.warnings = warnings;
+    if !opts.dry_run {
+        write_atomic(&data.join(rel), new_text.as_bytes())
+            .map_err(|e| Failure::Usage(format!("cannot write {rel}: {e}")))?;
     }
     Ok(summary)
 }

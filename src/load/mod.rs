@@ -142,10 +142,22 @@ pub fn load_with(
     dir: &Path,
     changed: &[(Kind, &str, &str)],
 ) -> std::io::Result<(Repo, Diagnostics)> {
-    let config = read(&dir.join(CONFIG_FILE), CONFIG_FILE.into());
+    // A changed pipeline.toml (`import owners`) is given by its name; its kind is not read.
+    let config = match changed.iter().find(|(_, rel, _)| *rel == CONFIG_FILE) {
+        Some((_, _, text)) => (
+            SourceFile {
+                rel_path: CONFIG_FILE.into(),
+                abs_path: dir.join(CONFIG_FILE),
+                text: String::new(),
+            },
+            Ok(text.to_string()),
+        ),
+        None => read(&dir.join(CONFIG_FILE), CONFIG_FILE.into()),
+    };
     let (mut found, _) = walk(dir)?;
     let mut texts: std::collections::HashMap<&str, (Kind, &str)> = changed
         .iter()
+        .filter(|(_, rel, _)| *rel != CONFIG_FILE)
         .map(|(k, rel, text)| (*rel, (*k, *text)))
         .collect();
     for f in &mut found {

@@ -1,0 +1,130 @@
+//! The worked import examples (`examples/import/*/import.sh`, issue 15 item 8) run
+//! as a user runs them — salesbook on PATH, the CSV files as published — and give
+//! a repository whose exported figures are the dataset's own facts. The public
+//! datasets live in `../shared/datasets/` (not in a clone): the test uses them when
+//! they are there, and always runs the script on a small file of the same shape.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/import")
+}
+
+/// Runs `examples/import/<name>/import.sh DATASET OUT` with salesbook on PATH.
+fn run_example(name: &str, dataset: &Path, out: &Path) {
+    let bin = Path::new(env!("CARGO_BIN_EXE_salesbook")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let o = std::process::Command::new("sh")
+        .arg(examples().join(name).join("import.sh"))
+        .arg(dataset)
+        .arg(out)
+        .env("PATH", path)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{name}/import.sh failed:\n{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// (deals, won, win rate, average won cycle in days, average won amount) from deals.json.
+fn facts(repo: &Path) -> (usize, usize, f64, f64, f64) {
+    let deals: Value =
+        serde_json::from_str(&common::read(&repo.join("export/deals.json"))).unwrap();
+    let deals = deals.as_array().unwrap();
+    let won: Vec<&Value> = deals.iter().filter(|d| d["status"] == "won").collect();
+    let lost = deals.iter().filter(|d| d["status"] == "lost").count();
+    let mean =
+        |key: &str| won.iter().map(|d| d[key].as_f64().unwrap()).sum::<f64>() / won.len() as f64;
+    (
+        deals.len(),
+        won.len(),
+        won.len() as f64 / (won.len() + lost) as f64,
+        mean("cycle_days"),
+        mean("amount"),
+    )
+}
+
+const MAVEN_TEAMS: &str = "sales_agent,manager,regional_office\n\
+    Moses Frase,Dustin Brinkmann,Central\n\
+    Darcel Schlecht,Melvin Marxen,Central\n";
+
+const MAVEN_ACCOUNTS: &str = "account,sector,year_established,revenue,employees,office_location,subsidiary_of\n\
+    Cancity,retail,2001,718.62,2448,United States,\n\
+    Isdom,medical,2002,3178.24,4540,United States,\n";
+
+/// Two won (cycles 132 and 137 days, 1,054 and 4,514), one lost, one engaging
+/// without an account, one prospecting without any date.
+const MAVEN_PIPELINE: &str = "opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,close_value\n\
+    1C1I7A6R,Moses Frase,GTX Plus Basic,Cancity,Won,2016-10-20,2017-03-01,1054\n\
+    Z063OYW0,Darcel Schlecht,GTXPro,Isdom,Won,2016-10-25,2017-03-11,4514\n\
+    EC4QE1BX,Darcel Schlecht,MG Special,Cancity,Lost,2016-10-25,2017-03-07,0\n\
+    MV1LWRNH,Moses Frase,GTX Basic,,Engaging,2017-10-25,,\n\
+    PE84CX4O,Moses Frase,GTX Basic,,Prospecting,,,\n";
+
+#[test]
+fn the_maven_example_imports_a_file_of_its_shape() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dataset = tmp.path().join("maven");
+    std::fs::create_dir_all(&dataset).unwrap();
+    for (file, text) in [
+        ("sales_teams.csv", MAVEN_TEAMS),
+        ("accounts.csv", MAVEN_ACCOUNTS),
+        ("sales_pipeline.csv", MAVEN_PIPELINE),
+    ] {
+        std::fs::write(dataset.join(file), text).unwrap();
+    }
+    let out = tmp.path().join("repo");
+    run_example("maven", &dataset, &out);
+    let (deals, won, win_rate, cycle, size) = facts(&out);
+    assert_eq!((deals, won), (5, 2));
+    assert_eq!(win_rate, 2.0 / 3.0);
+    assert_eq!(cycle, (132.0 + 137.0) / 2.0);
+    assert_eq!(size, (1054.0 + 4514.0) / 2.0);
+    let pipeline = common::read(&out.join("pipeline.toml"));
+    assert!(
+        pipeline.contains("[process]\nsince = 2018-01-01"),
+        "{pipeline}"
+    );
+    assert!(pipeline.contains("id = \"darcel-schlecht\"\nname = \"Darcel Schlecht\""));
+    // No example records from init: only what the files hold.
+    assert!(!out.join("leads").exists() && !out.join("cases").exists());
+    let engaging = common::read(&out.join("deals/MV1LWRNH.toml"));
+    assert!(engaging.contains("customer = \"no-account\""), "{engaging}");
+    let (code, _, err) = common::salesbook(&out, &["check", "--as-of", "2017-12-31"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+/// On the published Maven file: the dataset's own win rate, average won cycle
+/// and average won size, to the digits the issue gives.
+#[test]
+fn the_maven_example_gives_the_datasets_figures() {
+    let dataset = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/datasets/maven-crm-sales-opportunities");
+    if !dataset.join("sales_pipeline.csv").is_file() {
+        eprintln!(
+            "skipped: {} is not here (a clone alone has no ../shared)",
+            dataset.display()
+        );
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("repo");
+    run_example("maven", &dataset, &out);
+    let (deals, won, win_rate, cycle, size) = facts(&out);
+    assert_eq!((deals, won), (8800, 4238));
+    assert_eq!(format!("{win_rate:.6}"), "0.631501");
+    assert_eq!(format!("{cycle:.6}"), "51.781973");
+    assert_eq!(format!("{size:.2}"), "2360.91");
+}
