@@ -49,7 +49,7 @@ pub struct Global {
     /// Treat warnings as errors
     #[arg(long, global = true)]
     pub strict: bool,
-    /// Output format: check human|json|github|sarif, build human|json (diagnostics), report human|json|csv, export json|csv|xlsx, diff human|markdown|json
+    /// Output format: check human|json|github|sarif, build human|json (diagnostics), report human|json|csv, export json|csv|xlsx|sqlite, diff human|markdown|json
     #[arg(long, global = true, value_enum)]
     pub format: Option<Format>,
     /// Print errors only: no warnings, no summary
@@ -66,6 +66,8 @@ pub enum Format {
     Json,
     Csv,
     Xlsx,
+    /// One SQLite database, salesbook.sqlite (export only).
+    Sqlite,
     /// For a pull-request comment (diff only).
     Markdown,
     /// GitHub workflow commands: annotations on the pull request's lines (check only).
@@ -254,7 +256,7 @@ pub fn main() -> i32 {
         Command::Init(_) | Command::New(_) => &[Format::Human],
         Command::Report { .. } => &[Format::Human, Format::Json, Format::Csv],
         Command::Diff { .. } => &[Format::Human, Format::Markdown, Format::Json],
-        Command::Export { .. } => &[Format::Json, Format::Csv, Format::Xlsx],
+        Command::Export { .. } => &[Format::Json, Format::Csv, Format::Xlsx, Format::Sqlite],
         Command::Build { .. } => &[Format::Human, Format::Json],
         Command::Import { .. } => &[Format::Human],
         #[cfg(feature = "serve")]
@@ -676,7 +678,13 @@ fn export(global: &Global, out: &std::path::Path, reveal_contacts: bool) -> i32 
         None => ExportFormat::All,
         Some(Format::Json) => ExportFormat::Json,
         Some(Format::Csv) => ExportFormat::Csv,
+        Some(Format::Sqlite) => ExportFormat::Sqlite,
         Some(_) => ExportFormat::Xlsx,
+    };
+    // The commit the data is read at (`--at`), else the work tree's HEAD.
+    let commit = match &book.snapshot {
+        crate::book::Snapshot::Revision(r) => Some(r.oid.clone()),
+        crate::book::Snapshot::WorkTree => crate::git::head(&global.data).map(|r| r.oid),
     };
     match crate::export::write_to(
         out,
@@ -686,6 +694,7 @@ fn export(global: &Global, out: &std::path::Path, reveal_contacts: bool) -> i32 
         &book.metrics,
         format,
         reveal_contacts,
+        commit.as_deref(),
     ) {
         Ok(files) => {
             if !global.quiet {

@@ -706,6 +706,7 @@ pub fn write_exports(book: &Book, dir: &Path, opts: &Options) -> Result<Vec<Stri
         &book.metrics,
         EXPORTS,
         opts.reveal_contacts,
+        None,
     )
     .map_err(|e| BuildError::Io(format!("cannot write {}: {e}", dir.display())))?;
     Ok(files)

@@ -2,6 +2,8 @@
 //! `kpis.json`, `deals.json`, their CSV versions, the four template tables as CSV,
 //! or one xlsx workbook with a sheet per table.
 
+mod sqlite;
+
 use std::path::Path;
 
 use serde::Serialize;
@@ -586,6 +588,8 @@ pub enum ExportFormat {
     Json,
     Csv,
     Xlsx,
+    /// One SQLite database, `salesbook.sqlite` (src/export/sqlite.rs).
+    Sqlite,
 }
 
 /// Every file `export` may write (the temporary `<name>.tmp` of these is ours to remove).
@@ -600,6 +604,7 @@ pub const FILES: &[&str] = &[
     "table3_stages.csv",
     "table4_kpis.csv",
     "salesbook.xlsx",
+    "salesbook.sqlite",
 ];
 
 /// The names of the files [`write`] writes in `format`, in its order.
@@ -607,10 +612,11 @@ pub fn names(format: ExportFormat) -> Vec<String> {
     FILES
         .iter()
         .filter(|name| match format {
-            ExportFormat::All => !name.ends_with(".xlsx"),
+            ExportFormat::All => name.ends_with(".json") || name.ends_with(".csv"),
             ExportFormat::Json => name.ends_with(".json"),
             ExportFormat::Csv => name.ends_with(".csv"),
             ExportFormat::Xlsx => name.ends_with(".xlsx"),
+            ExportFormat::Sqlite => name.ends_with(".sqlite"),
         })
         .map(|name| name.to_string())
         .collect()
@@ -629,6 +635,7 @@ pub fn write_to(
     metrics: &Metrics,
     format: ExportFormat,
     reveal_contacts: bool,
+    commit: Option<&str>,
 ) -> Result<Vec<String>, ExportError> {
     use crate::site::output;
     output::guard(dir, data_dir).map_err(ExportError::Refused)?;
@@ -647,7 +654,7 @@ pub fn write_to(
             }
         }
     }
-    write(dir, repo, index, metrics, format, reveal_contacts).map_err(io)
+    write(dir, repo, index, metrics, format, reveal_contacts, commit).map_err(io)
 }
 
 /// Why `export` wrote nothing (all exit 2).
@@ -681,6 +688,7 @@ pub fn write(
     metrics: &Metrics,
     format: ExportFormat,
     reveal_contacts: bool,
+    commit: Option<&str>,
 ) -> std::io::Result<Vec<String>> {
     std::fs::create_dir_all(dir)?;
     // Each file goes to its temporary name as soon as it is made, so that only
@@ -714,6 +722,16 @@ pub fn write(
     })();
     // On an error the temporary files are removed as they drop.
     staged?;
+    if format == ExportFormat::Sqlite {
+        // SQLite writes the file itself: into the temporary file, then renamed.
+        let name = "salesbook.sqlite";
+        let (file, tmp) = crate::atomic::temp_beside(&dir.join(name), ".tmp")?;
+        drop(file);
+        let kpis = kpis_json(repo, metrics, reveal_contacts);
+        sqlite::write(&tmp, repo, metrics, &kpis, reveal_contacts, commit)
+            .map_err(std::io::Error::other)?;
+        staged_files.push((name.into(), tmp));
+    }
     let mut names = Vec::with_capacity(staged_files.len());
     for (name, tmp) in staged_files {
         tmp.persist(dir.join(&name)).map_err(|e| e.error)?;
