@@ -38,6 +38,21 @@ fn run_example(name: &str, dataset: &Path, out: &Path) {
     );
 }
 
+/// `../shared/datasets/<name>` when it holds `files`; else `None`, said on stderr.
+fn shared_dataset(name: &str, files: &[&str]) -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/datasets")
+        .join(name);
+    if files.iter().all(|f| dir.join(f).is_file()) {
+        return Some(dir);
+    }
+    eprintln!(
+        "skipped: {} is not here (a clone alone has no ../shared)",
+        dir.display()
+    );
+    None
+}
+
 /// (deals, won, win rate, average won cycle in days, average won amount) from deals.json.
 fn facts(repo: &Path) -> (usize, usize, f64, f64, f64) {
     let deals: Value =
@@ -110,15 +125,10 @@ fn the_maven_example_imports_a_file_of_its_shape() {
 /// and average won size, to the digits the issue gives.
 #[test]
 fn the_maven_example_gives_the_datasets_figures() {
-    let dataset = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/datasets/maven-crm-sales-opportunities");
-    if !dataset.join("sales_pipeline.csv").is_file() {
-        eprintln!(
-            "skipped: {} is not here (a clone alone has no ../shared)",
-            dataset.display()
-        );
+    let Some(dataset) = shared_dataset("maven-crm-sales-opportunities", &["sales_pipeline.csv"])
+    else {
         return;
-    }
+    };
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("repo");
     run_example("maven", &dataset, &out);
@@ -193,17 +203,14 @@ fn the_olist_example_sets_the_bad_deal_aside() {
 /// won before its lead's first contact set aside.
 #[test]
 fn the_olist_example_gives_the_datasets_conversion_by_month() {
-    let dataset =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets/olist-marketing-funnel");
-    let leads = dataset.join("olist_marketing_qualified_leads_dataset.csv");
-    let deals = dataset.join("olist_closed_deals_dataset.csv");
-    if !leads.is_file() || !deals.is_file() {
-        eprintln!(
-            "skipped: {} is not here (a clone alone has no ../shared)",
-            dataset.display()
-        );
+    let (leads, deals) = (
+        "olist_marketing_qualified_leads_dataset.csv",
+        "olist_closed_deals_dataset.csv",
+    );
+    let Some(dataset) = shared_dataset("olist-marketing-funnel", &[leads, deals]) else {
         return;
-    }
+    };
+    let (leads, deals) = (dataset.join(leads), dataset.join(deals));
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("repo");
     run_example("olist", &dataset, &out);

@@ -4,7 +4,7 @@
 //! appended with a format-preserving edit, and the file is checked by the real
 //! loader before it is written.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use toml_edit::{DocumentMut, Item, Table as TomlTable, Value};
 
@@ -48,6 +48,13 @@ pub fn plan(
         )
     };
     let existing: Vec<String> = config.owners.iter().map(|o| o.id.clone()).collect();
+    // Known owners by id and by lowercased name, looked up once per row.
+    let known_ids: HashSet<&str> = existing.iter().map(String::as_str).collect();
+    let known_names: HashSet<String> = config
+        .owners
+        .iter()
+        .map(|o| o.name.to_lowercase())
+        .collect();
     let mut numbering = Numbering::series(&existing, "owner");
     let mut errors = Vec::new();
     let mut new: Vec<NewOwner> = Vec::new();
@@ -77,16 +84,13 @@ pub fn plan(
             continue;
         };
         let id = cell(row, "id");
-        let known = config
-            .owners
-            .iter()
-            .any(|o| o.name.to_lowercase() == name.to_lowercase() || Some(&o.id) == id.as_ref());
-        if known {
+        let lower = name.to_lowercase();
+        if known_names.contains(&lower) || id.as_deref().is_some_and(|i| known_ids.contains(i)) {
             kept.push(n);
             continue;
         }
         // A roster taken from a deal table names each rep on many rows: one owner.
-        if names.insert(name.to_lowercase(), n).is_some() {
+        if names.insert(lower, n).is_some() {
             repeated.push(n);
             continue;
         }
