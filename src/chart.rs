@@ -13,6 +13,7 @@
 
 use std::fmt::Write as _;
 
+use chrono::{Datelike, Months, NaiveDate};
 use unicode_width::UnicodeWidthStr;
 
 use crate::format::{NULL, percent, trim_number};
@@ -27,6 +28,8 @@ pub struct Words<'a> {
     pub median: &'a str,
     pub min: &'a str,
     pub max: &'a str,
+    /// An ongoing stage entry (the timeline).
+    pub ongoing: &'a str,
 }
 
 impl Words<'static> {
@@ -37,6 +40,7 @@ impl Words<'static> {
         median: "median",
         min: "min",
         max: "max",
+        ongoing: "ongoing",
     };
     pub const ZH: Words<'static> = Words {
         no_data: "暂无数据",
@@ -45,6 +49,7 @@ impl Words<'static> {
         median: "中位数",
         min: "最小",
         max: "最大",
+        ongoing: "进行中",
     };
 
     pub fn for_language(language: Language) -> Self {
@@ -70,8 +75,12 @@ pub struct BoxStats {
 /// Formats a value for display (axis ticks, value labels, the text alternative).
 pub type Fmt<'a> = &'a dyn Fn(f64) -> String;
 
-const W: f64 = 640.0;
-const FONT: f64 = 12.0;
+/// The viewBox width, which is also the widest a chart is drawn (the theme's CSS caps
+/// `figure.chart svg` at `max-width: 560px`), so text is at most [`FONT`] px.
+pub const W: f64 = 560.0;
+/// The font size in user units. The CSS keeps a chart at least `min-width: 480px` wide
+/// (a narrow screen scrolls it), so text renders at 13 × 480 / 560 ≈ 11.1 px or more.
+pub const FONT: f64 = 13.0;
 /// Longer category labels are shortened with "…" (the text alternative keeps them whole).
 const LABEL_MAX: f64 = 180.0;
 const PALETTE: [&str; 6] = [
@@ -291,11 +300,23 @@ impl Svg {
         );
     }
 
+    /// The unit of the figures (`单位：万元`), top left; nothing when empty.
+    fn unit(&mut self, unit: &str) {
+        if !unit.is_empty() {
+            self.text(4.0, UNIT_Y, "start", "unit", unit);
+        }
+    }
+
     fn finish(mut self) -> String {
         self.0.push_str("</svg>");
         self.0
     }
 }
+
+/// The baseline of the unit caption, in the top row every chart with a unit reserves.
+const UNIT_Y: f64 = 11.0;
+/// The height of that row.
+const UNIT_ROW: f64 = 22.0;
 
 const GRID: &str = r#"stroke="currentColor" stroke-opacity="0.12""#;
 const AXIS: &str = r#"stroke="currentColor" stroke-opacity="0.45""#;
@@ -330,6 +351,7 @@ fn path_d(vals: &[Option<f64>], x: impl Fn(usize) -> f64, y: Scale, lone_ticks: 
 pub fn line_trend(
     words: &Words,
     title: &str,
+    unit: &str,
     points: &[(String, Option<f64>)],
     target: &[Option<f64>],
     fmt: Fmt,
@@ -346,6 +368,11 @@ pub fn line_trend(
     let tick_labels: Vec<String> = ticks.iter().map(|&t| fmt(t)).collect();
     let last = (actual.iter().enumerate().rev()).find_map(|(i, v)| v.map(|v| (i, v)));
     let last_label = last.map(|(_, v)| fmt(v)).unwrap_or_default();
+    // The target line is labelled with its last value: "目标 15%".
+    let last_goal = (goal.iter().enumerate().rev()).find_map(|(i, g)| g.map(|g| (i, g)));
+    let goal_label = last_goal
+        .map(|(_, g)| format!("{} {}", words.target, fmt(g)))
+        .unwrap_or_default();
 
     let desc = points
         .iter()
@@ -360,10 +387,13 @@ pub fn line_trend(
         .collect::<Vec<_>>()
         .join("; ");
 
-    let height = 240.0;
-    let (top, bottom) = (24.0, 28.0);
+    let height = 250.0;
+    let (top, bottom) = (UNIT_ROW + 12.0, 28.0);
     let left = widest(tick_labels.iter().map(String::as_str), 120.0) + 10.0;
-    let right = text_width(&last_label).min(120.0) + 14.0;
+    let right = text_width(&last_label)
+        .max(text_width(&goal_label))
+        .min(150.0)
+        + 14.0;
     let plot_w = W - left - right;
     let count = points.len();
     let x = |i: usize| {
@@ -381,6 +411,7 @@ pub fn line_trend(
     };
 
     let mut svg = Svg::open("line", title, &desc, height);
+    svg.unit(unit);
     for (t, label) in ticks.iter().zip(&tick_labels) {
         let class = if *t == 0.0 { "axis" } else { "grid" };
         let style = if *t == 0.0 { AXIS } else { GRID };
@@ -409,14 +440,6 @@ pub fn line_trend(
             svg.0,
             r##"<path class="target" d="{target_d}" fill="none" stroke="#e15759" stroke-width="1.5" stroke-dasharray="5 4"/>"##
         );
-        let lx = W - right - text_width(words.target) - 4.0;
-        svg.line(
-            (lx - 24.0, 10.0),
-            (lx - 4.0, 10.0),
-            "target legend",
-            r##"stroke="#e15759" stroke-width="1.5" stroke-dasharray="5 4""##,
-        );
-        svg.text(lx, 10.0, "start", "legend", words.target);
     }
     let actual_d = path_d(&actual, x, y, false);
     if !actual_d.is_empty() {
@@ -439,17 +462,37 @@ pub fn line_trend(
             );
         }
     }
-    if let Some((i, v)) = last {
-        svg.text(x(i) + 7.0, y.at(v), "start", "value last", &last_label);
+    // The last actual and the target's label sit right of their last points; when both
+    // are in the last column and closer than a line, they move apart around their middle.
+    let mut ya = last.map(|(_, v)| y.at(v));
+    let mut yg = last_goal.map(|(_, g)| y.at(g));
+    if let (Some((ia, _)), Some((ig, _)), Some(a), Some(g)) = (last, last_goal, ya, yg)
+        && ia == ig
+        && (a - g).abs() < FONT + 2.0
+    {
+        let mid = ((a + g) / 2.0).clamp(top + 8.0, height - bottom - 8.0);
+        let half = (FONT + 2.0) / 2.0;
+        let (upper, lower) = (mid - half, mid + half);
+        // The higher point keeps the upper label (ties: the actual above).
+        match a <= g {
+            true => (ya, yg) = (Some(upper), Some(lower)),
+            false => (ya, yg) = (Some(lower), Some(upper)),
+        }
+    }
+    if let (Some((i, _)), Some(ty)) = (last_goal, yg) {
+        svg.text(x(i) + 7.0, ty, "start", "target-label", &goal_label);
+    }
+    if let (Some((i, _)), Some(ty)) = (last, ya) {
+        svg.text(x(i) + 7.0, ty, "start", "value last", &last_label);
     }
     svg.finish()
 }
 
 /// Horizontal bars with value labels (pipeline by stage, channel comparison).
-pub fn bars(words: &Words, title: &str, items: &[(String, f64)], fmt: Fmt) -> String {
+pub fn bars(words: &Words, title: &str, unit: &str, items: &[(String, f64)], fmt: Fmt) -> String {
     let categories: Vec<String> = items.iter().map(|i| i.0.clone()).collect();
     let values = vec![(String::new(), items.iter().map(|i| Some(i.1)).collect())];
-    hbars(words, title, "bars", &categories, &values, fmt)
+    hbars(words, title, unit, "bars", &categories, &values, fmt)
 }
 
 /// Horizontal bars grouped by category, one bar (and colour, `.series-N`) per series, with a
@@ -457,16 +500,18 @@ pub fn bars(words: &Words, title: &str, items: &[(String, f64)], fmt: Fmt) -> St
 pub fn grouped_bars(
     words: &Words,
     title: &str,
+    unit: &str,
     categories: &[String],
     series: &[(String, Vec<Option<f64>>)],
     fmt: Fmt,
 ) -> String {
-    hbars(words, title, "grouped-bars", categories, series, fmt)
+    hbars(words, title, unit, "grouped-bars", categories, series, fmt)
 }
 
 fn hbars(
     words: &Words,
     title: &str,
+    unit: &str,
     kind: &str,
     categories: &[String],
     series: &[(String, Vec<Option<f64>>)],
@@ -496,7 +541,9 @@ fn hbars(
 
     let (bar_h, gap) = if legend { (14.0, 2.0) } else { (20.0, 0.0) };
     let group_h = series.len() as f64 * (bar_h + gap) - gap + 10.0;
-    let top = if legend { 28.0 } else { 6.0 };
+    // The unit's row, then the legend's.
+    let head = if unit.is_empty() { 0.0 } else { UNIT_ROW };
+    let top = head + if legend { 28.0 } else { 6.0 };
     let height = top + categories.len() as f64 * group_h + 4.0;
     let left = label_column(categories.iter().map(String::as_str));
     let labels: Vec<String> = cells().map(|(c, s)| label(c, s)).collect();
@@ -511,19 +558,20 @@ fn hbars(
     let x0 = x.at(0.0);
 
     let mut svg = Svg::open(kind, title, &desc, height);
+    svg.unit(unit);
     if legend {
         let mut lx = left;
         for (s, (name, _)) in series.iter().enumerate() {
             let color = PALETTE[s % PALETTE.len()];
             svg.rect(
                 (lx, lx + 12.0),
-                8.0,
+                head + 8.0,
                 12.0,
                 &format!("legend series-{s}"),
                 color,
                 name,
             );
-            svg.text(lx + 16.0, 14.0, "start", "legend", name);
+            svg.text(lx + 16.0, head + 14.0, "start", "legend", name);
             lx += 16.0 + text_width(name) + 16.0;
         }
     }
@@ -562,7 +610,12 @@ fn hbars(
 /// Funnel: centred bars proportional to each step's count (label, count, conversion), with
 /// the count and the conversion as given: the chart draws the metrics' funnel, it does not
 /// define one.
-pub fn funnel(words: &Words, title: &str, steps: &[(String, f64, Option<f64>)]) -> String {
+pub fn funnel(
+    words: &Words,
+    title: &str,
+    unit: &str,
+    steps: &[(String, f64, Option<f64>)],
+) -> String {
     let counts: Vec<Option<f64>> = steps.iter().map(|s| finite(Some(s.1))).collect();
     if counts.iter().all(Option::is_none) {
         return no_data(words, title, "funnel");
@@ -589,15 +642,17 @@ pub fn funnel(words: &Words, title: &str, steps: &[(String, f64, Option<f64>)]) 
         .join("; ");
 
     let row = 34.0;
-    let height = steps.len() as f64 * row + 6.0;
+    let head = if unit.is_empty() { 0.0 } else { UNIT_ROW };
+    let height = head + steps.len() as f64 * row + 6.0;
     let left = label_column(steps.iter().map(|s| s.0.as_str()));
     let right = widest(figures.iter().map(String::as_str), 160.0) + 12.0;
     let max = counts.iter().flatten().fold(0.0f64, |m, &c| m.max(c));
     let (centre, half) = ((left + W - right) / 2.0, (W - right - left) / 2.0);
 
     let mut svg = Svg::open("funnel", title, &desc, height);
+    svg.unit(unit);
     for (i, (label, _, _)) in steps.iter().enumerate() {
-        let y = 3.0 + i as f64 * row;
+        let y = head + 3.0 + i as f64 * row;
         svg.text(
             left - 8.0,
             y + row / 2.0 - 2.0,
@@ -628,6 +683,127 @@ pub fn funnel(words: &Words, title: &str, steps: &[(String, f64, Option<f64>)]) 
             "value",
             &figures[i],
         );
+    }
+    svg.finish()
+}
+
+/// One bar of a [`timeline`]: a stage entry from the day it was entered to its end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub label: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    /// `end − start` in days, as the caller counts them.
+    pub days: i64,
+    /// Not ended by the as-of date (`end` is the as-of date).
+    pub ongoing: bool,
+}
+
+/// A stage timeline, Gantt-like: one row per stage entry in the given order, a bar from its
+/// start to its end on a shared date axis (month starts as ticks), each bar labelled with its
+/// dates and length (`days` formats the length with its unit). An ongoing entry's bar is
+/// lighter, dashed and says so.
+pub fn timeline(
+    words: &Words,
+    title: &str,
+    spans: &[Span],
+    days: &dyn Fn(i64) -> String,
+) -> String {
+    if spans.is_empty() {
+        return no_data(words, title, "timeline");
+    }
+    let texts: Vec<String> = spans
+        .iter()
+        .map(|sp| {
+            let mut t = format!("{} – {} · {}", sp.start, sp.end, days(sp.days));
+            if sp.ongoing {
+                w!(t, " ({})", words.ongoing);
+            }
+            t
+        })
+        .collect();
+    let desc = spans
+        .iter()
+        .zip(&texts)
+        .map(|(sp, t)| format!("{}: {t}", sp.label))
+        .collect::<Vec<_>>()
+        .join("; ");
+
+    let day = |d: NaiveDate| f64::from(d.num_days_from_ce());
+    let d0 = spans.iter().map(|sp| sp.start.min(sp.end)).min();
+    let d1 = spans.iter().map(|sp| sp.end.max(sp.start)).max();
+    let (Some(d0), Some(d1)) = (d0, d1) else {
+        return no_data(words, title, "timeline");
+    };
+    let (row, bar_h, top) = (40.0, 14.0, UNIT_ROW + 4.0);
+    let height = top + spans.len() as f64 * row + 4.0;
+    let left = label_column(spans.iter().map(|sp| sp.label.as_str()));
+    let right = 8.0;
+    let x = Scale {
+        d0: day(d0),
+        d1: day(d1).max(day(d0) + 1.0),
+        r0: left,
+        r1: W - right,
+    };
+
+    let mut svg = Svg::open("timeline", title, &desc, height);
+    // Month starts inside the range, as many labelled as fit (the last always); without
+    // one, the first and last days.
+    let mut ticks = Vec::new();
+    let mut m = d0
+        .with_day(1)
+        .and_then(|d| d.checked_add_months(Months::new(1)));
+    while let Some(t) = m.filter(|t| *t <= d1) {
+        ticks.push(t);
+        m = t.checked_add_months(Months::new(1));
+    }
+    let axis_y = top - 2.0;
+    if ticks.is_empty() {
+        svg.text(x.at(day(d0)), UNIT_Y, "start", "tick", &d0.to_string());
+        if d1 > d0 {
+            svg.text(x.at(day(d1)), UNIT_Y, "end", "tick", &d1.to_string());
+        }
+    } else {
+        let label_w = text_width("2000-00") + 10.0;
+        let plot_w = W - right - left;
+        let per = (plot_w / label_w).floor().max(1.0) as usize;
+        let stride = ticks.len().div_ceil(per).max(1);
+        for (i, t) in ticks.iter().enumerate() {
+            let tx = x.at(day(*t));
+            svg.line((tx, axis_y), (tx, height - 4.0), "grid", GRID);
+            if (ticks.len() - 1 - i).is_multiple_of(stride) {
+                let lx = tx.clamp(left + label_w / 2.0, W - right - label_w / 2.0);
+                let label = t.format("%Y-%m").to_string();
+                svg.text(lx, UNIT_Y, "middle", "tick", &label);
+            }
+        }
+    }
+    svg.line((left, axis_y), (W - right, axis_y), "axis", AXIS);
+    for (i, (sp, text)) in spans.iter().zip(&texts).enumerate() {
+        let y0 = top + i as f64 * row;
+        let mid = y0 + 3.0 + bar_h / 2.0;
+        svg.text(left - 8.0, mid, "end", "label", &fit(&sp.label, LABEL_MAX));
+        let (a, b) = (x.at(day(sp.start)), x.at(day(sp.end)));
+        let (a, b) = (a.min(b), a.max(b).max(a.min(b) + 3.0));
+        let (class, extra) = match sp.ongoing {
+            true => (
+                "bar span ongoing series-0",
+                r#" fill-opacity="0.45" stroke="currentColor" stroke-dasharray="3 2""#,
+            ),
+            false => ("bar span series-0", ""),
+        };
+        w!(
+            svg.0,
+            r#"<rect class="{class}" x="{}" y="{}" width="{}" height="{}" fill="{}"{extra}><title>{}</title></rect>"#,
+            n(a),
+            n(y0 + 3.0),
+            n(b - a),
+            n(bar_h),
+            PALETTE[0],
+            escape(&format!("{}: {text}", sp.label))
+        );
+        let tx = a.min(W - right - text_width(text)).max(left);
+        svg.text(tx, y0 + 3.0 + bar_h + 11.0, "start", "value", text);
     }
     svg.finish()
 }
@@ -812,6 +988,10 @@ mod tests {
         }
     }
 
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
     fn months(values: &[Option<f64>]) -> Vec<(String, Option<f64>)> {
         let label = |i: usize| format!("{}-{:02}", 2023 + (i + 9) / 12, (i + 9) % 12 + 1);
         values
@@ -837,12 +1017,14 @@ mod tests {
             line_trend(
                 en,
                 label,
+                label,
                 &[(label.into(), v), (label.into(), Some(2.0))],
                 &[v, v],
                 f,
             ),
             bars(
                 en,
+                label,
                 label,
                 &[
                     (label.into(), v.unwrap_or(f64::INFINITY)),
@@ -853,14 +1035,28 @@ mod tests {
             funnel(
                 en,
                 label,
+                label,
                 &[
                     (label.into(), v.unwrap_or(f64::NAN), v),
                     (label.into(), 1.0, None),
                 ],
             ),
             box_plot(en, label, &[(label.into(), stats)], f),
+            timeline(
+                en,
+                label,
+                &[Span {
+                    label: label.into(),
+                    start: day("2023-01-05"),
+                    end: day("2023-02-10"),
+                    days: 36,
+                    ongoing: true,
+                }],
+                &|d| format!("{d} d"),
+            ),
             grouped_bars(
                 en,
+                label,
                 label,
                 &[label.into()],
                 &[(label.into(), vec![v, Some(1.0)])],
@@ -906,12 +1102,13 @@ mod tests {
         let zh = &Words::ZH;
         let f: Fmt = &num;
         let charts = [
-            line_trend(zh, "趋势", &[], &[], f),
-            line_trend(zh, "趋势", &months(&[None, None]), &[None], f),
-            bars(zh, "阶段", &[], f),
-            funnel(zh, "漏斗", &[("线索".into(), f64::NAN, None)]),
+            line_trend(zh, "趋势", "", &[], &[], f),
+            line_trend(zh, "趋势", "", &months(&[None, None]), &[None], f),
+            bars(zh, "阶段", "", &[], f),
+            funnel(zh, "漏斗", "", &[("线索".into(), f64::NAN, None)]),
             box_plot(zh, "时长", &[], f),
-            grouped_bars(zh, "渠道", &["官网".into()], &[], f),
+            grouped_bars(zh, "渠道", "", &["官网".into()], &[], f),
+            timeline(zh, "阶段", &[], &|d| d.to_string()),
         ];
         for svg in charts {
             well_formed(&svg).unwrap_or_else(|e| panic!("{e}\n{svg}"));
@@ -969,7 +1166,7 @@ mod tests {
         let mut values = vec![Some(10.0); 12];
         values[4] = None;
         let target = vec![Some(12.0); 12];
-        let svg = line_trend(&Words::EN, "Won", &months(&values), &target, &|v| {
+        let svg = line_trend(&Words::EN, "Won", "", &months(&values), &target, &|v| {
             format!("{v}万")
         });
         well_formed(&svg).unwrap();
@@ -987,7 +1184,7 @@ mod tests {
         );
         assert!(svg.contains("2024-02: — (target 12万)"), "{svg}");
         assert!(svg.contains(r#"class="value last""#) && svg.contains(">10万</text>"));
-        assert!(svg.contains(r#"viewBox="0 0 640 240" width="100%""#));
+        assert!(svg.contains(r#"viewBox="0 0 560 250" width="100%""#));
         assert!(svg.contains(r#"font-family="inherit""#) && svg.contains("<title>Won</title>"));
         let ticks = svg.matches(r#"class="tick""#).count();
         assert!((3..=7).contains(&ticks), "{ticks}");
@@ -1000,7 +1197,7 @@ mod tests {
             .zip([12.0, 7.5, 0.0])
             .map(|(s, v)| (s.to_string(), v))
             .collect();
-        let svg = bars(&Words::ZH, "管道", &items, &|v| format!("{v}万"));
+        let svg = bars(&Words::ZH, "管道", "", &items, &|v| format!("{v}万"));
         well_formed(&svg).unwrap();
         assert_eq!(svg.matches(r#"class="bar "#).count(), 3);
         assert_eq!(svg.matches(r#"class="value""#).count(), 3);
@@ -1017,7 +1214,7 @@ mod tests {
             ("Leads".to_string(), vec![Some(40.0), Some(12.0), None]),
             ("Won".to_string(), vec![Some(4.0), Some(3.0), Some(1.0)]),
         ];
-        let svg = grouped_bars(&Words::EN, "Channels", &categories, &series, &num);
+        let svg = grouped_bars(&Words::EN, "Channels", "", &categories, &series, &num);
         well_formed(&svg).unwrap();
         assert_eq!(svg.matches(r#"class="bar series-0""#).count(), 2);
         assert_eq!(svg.matches(r#"class="bar series-1""#).count(), 3);
@@ -1032,7 +1229,7 @@ mod tests {
             ("Qualified".into(), 50.0, Some(0.25)),
             ("Won".into(), 0.0, Some(0.0)),
         ];
-        let svg = funnel(&Words::EN, "Funnel", &steps);
+        let svg = funnel(&Words::EN, "Funnel", "", &steps);
         well_formed(&svg).unwrap();
         assert_eq!(svg.matches(r#"class="step""#).count(), 3);
         assert!(
@@ -1072,9 +1269,155 @@ mod tests {
     #[test]
     fn long_labels_are_shortened_but_kept_in_the_text_alternative() {
         let long = "一个非常非常非常非常非常非常非常非常长的渠道名称";
-        let svg = bars(&Words::ZH, "t", &[(long.into(), 1.0)], &num);
+        let svg = bars(&Words::ZH, "t", "", &[(long.into(), 1.0)], &num);
         assert!(svg.contains(&format!("<desc>{long}: 1</desc>")));
         assert!(svg.contains("…</text>"));
+    }
+
+    /// The `(x, width)` of every `<rect class="{class}…"`, in order.
+    fn rects(svg: &str, class: &str) -> Vec<(f64, f64)> {
+        let attr = |tag: &str, name: &str| -> f64 {
+            let at = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+            tag[at..at + tag[at..].find('"').unwrap()].parse().unwrap()
+        };
+        svg.split(&format!(r#"<rect class="{class}"#))
+            .skip(1)
+            .map(|tag| (attr(tag, "x"), attr(tag, "width")))
+            .collect()
+    }
+
+    /// The `y` of the `<text class="{class}"…>` elements.
+    fn text_ys(svg: &str, class: &str) -> Vec<f64> {
+        svg.split(&format!(r#"<text class="{class}" "#))
+            .skip(1)
+            .map(|t| {
+                let at = t.find("y=\"").unwrap() + 3;
+                t[at..at + t[at..].find('"').unwrap()].parse().unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn line_trend_labels_its_target_with_the_value_and_names_its_unit() {
+        let pct = |v: f64| percent(v);
+        let values = [Some(0.083), Some(0.14), Some(0.12)];
+        let target = [Some(0.12), Some(0.14), Some(0.15)];
+        let svg = line_trend(
+            &Words::ZH,
+            "线索转化率",
+            "单位：%",
+            &months(&values),
+            &target,
+            &pct,
+        );
+        well_formed(&svg).unwrap();
+        // The last target, with its word, right of the line's end; the unit top left.
+        assert!(svg.contains(r#"class="target-label""#), "{svg}");
+        assert!(svg.contains(">目标 15%</text>"), "{svg}");
+        assert!(svg.contains(r#"<text class="unit" x="4" y="11""#), "{svg}");
+        assert!(svg.contains(">单位：%</text>"), "{svg}");
+        // 12% and 15% are 3 points apart on a 0–15% axis of 188 px: 37.6 px, so the
+        // labels stay at their points (no nudge).
+        let (value, goal) = (text_ys(&svg, "value last"), text_ys(&svg, "target-label"));
+        assert_eq!((value.len(), goal.len()), (1, 1));
+        assert!(
+            (value[0] - goal[0] - 37.6).abs() < 0.2,
+            "{value:?} {goal:?}"
+        );
+
+        // 12% against a 12.5% target: 6.3 px apart, pushed to a line (15) apart.
+        let svg = line_trend(
+            &Words::EN,
+            "Conversion",
+            "",
+            &months(&values),
+            &[None, None, Some(0.125)],
+            &pct,
+        );
+        let (value, goal) = (text_ys(&svg, "value last"), text_ys(&svg, "target-label"));
+        assert!(svg.contains(">target 12.5%</text>"), "{svg}");
+        assert!(
+            (value[0] - goal[0] - (FONT + 2.0)).abs() < 0.2,
+            "{value:?} {goal:?}"
+        );
+        assert!(!svg.contains(r#"class="unit""#), "no unit, no caption");
+    }
+
+    #[test]
+    fn bars_reserve_a_row_for_the_unit_above_the_legend() {
+        let series = vec![
+            ("新增线索".to_string(), vec![Some(29.0), Some(28.0)]),
+            ("成交数".to_string(), vec![Some(6.0), Some(4.0)]),
+        ];
+        let cats = ["行业展会".to_string(), "线上研讨会".into()];
+        let with = grouped_bars(&Words::ZH, "渠道", "单位：个", &cats, &series, &num);
+        let without = grouped_bars(&Words::ZH, "渠道", "", &cats, &series, &num);
+        assert!(with.contains(">单位：个</text>"));
+        // The legend and the bars move down by the unit's row, 22 units.
+        assert_eq!(text_ys(&with, "legend"), [36.0, 36.0]);
+        assert_eq!(text_ys(&without, "legend"), [14.0, 14.0]);
+        let (a, b) = (
+            rects(&with, "bar series-0"),
+            rects(&without, "bar series-0"),
+        );
+        assert_eq!(a, b, "same x and width");
+        // 28 (legend) + 2 groups × 40 + 4 = 112, and 22 more for the unit.
+        assert!(with.contains(r#"viewBox="0 0 560 134""#), "{with}");
+        assert!(without.contains(r#"viewBox="0 0 560 112""#), "{without}");
+    }
+
+    #[test]
+    fn timeline_draws_each_entry_from_its_start_to_its_end() {
+        let spans = [
+            ("Lead", "2023-01-05", "2023-01-07", 2, false),
+            ("Qualify", "2023-01-07", "2023-02-10", 34, false),
+            ("Won", "2023-02-10", "2023-03-31", 49, true),
+        ]
+        .map(|(label, a, b, days, ongoing)| Span {
+            label: label.into(),
+            start: day(a),
+            end: day(b),
+            days,
+            ongoing,
+        });
+        let svg = timeline(&Words::EN, "Stages", &spans, &|d| format!("{d} d"));
+        well_formed(&svg).unwrap();
+        assert!(svg.contains(r#"class="chart chart-timeline""#) && svg.contains(r#"role="img""#));
+        assert!(svg.contains(
+            "<desc>Lead: 2023-01-05 – 2023-01-07 · 2 d; Qualify: 2023-01-07 – 2023-02-10 · 34 d; \
+             Won: 2023-02-10 – 2023-03-31 · 49 d (ongoing)</desc>"
+        ));
+        // Labels 7 wide at most ("Qualify": 7 × 0.6 × 13 = 54.6) + 16: the plot runs from
+        // 70.6 to 552 over the 85 days from 5 January to 31 March, 5.6635 units a day.
+        let bars = rects(&svg, "bar span ");
+        let per_day = (552.0 - 70.6) / 85.0;
+        let expect = [(0.0, 2.0), (2.0, 34.0), (36.0, 49.0)];
+        assert_eq!(bars.len(), 3);
+        for ((x, w), (from, days)) in bars.iter().zip(expect) {
+            assert!((x - (70.6 + from * per_day)).abs() < 0.1, "{bars:?}");
+            assert!((w - days * per_day).abs() < 0.1, "{bars:?}");
+        }
+        assert_eq!(rects(&svg, "bar span ongoing").len(), 1);
+        assert!(svg.contains(">2023-02-10 – 2023-03-31 · 49 d (ongoing)</text>"));
+        // Month starts inside the range are the ticks.
+        assert_eq!(svg.matches(r#"<text class="tick""#).count(), 2);
+        assert!(svg.contains(">2023-02</text>") && svg.contains(">2023-03</text>"));
+
+        // A single-day history still has a visible bar and its dates as the axis.
+        let one = [Span {
+            label: "Lead".into(),
+            start: day("2023-10-31"),
+            end: day("2023-10-31"),
+            days: 0,
+            ongoing: true,
+        }];
+        let svg = timeline(&Words::ZH, "阶段", &one, &|d| format!("{d}天"));
+        well_formed(&svg).unwrap();
+        assert_eq!(rects(&svg, "bar span ")[0].1, 3.0);
+        assert!(
+            svg.contains(">2023-10-31 – 2023-10-31 · 0天 (进行中)</text>"),
+            "{svg}"
+        );
     }
 
     proptest::proptest! {
@@ -1088,14 +1431,15 @@ mod tests {
             let points: Vec<(String, Option<f64>)> =
                 labels.iter().cloned().zip(values.iter().copied()).collect();
             let svgs = [
-                line_trend(&Words::EN, "t", &points, &values, &num),
-                bars(&Words::EN, "t", &items, &num),
+                line_trend(&Words::EN, "t", "u", &points, &values, &num),
+                bars(&Words::EN, "t", "u", &items, &num),
                 funnel(
                     &Words::EN,
                     "t",
+                    "u",
                     &items.iter().map(|(l, v)| (l.clone(), *v, Some(*v))).collect::<Vec<_>>(),
                 ),
-                grouped_bars(&Words::EN, "t", &labels, &[("s".into(), values.clone())], &num),
+                grouped_bars(&Words::EN, "t", "u", &labels, &[("s".into(), values.clone())], &num),
             ];
             for svg in svgs {
                 proptest::prop_assert!(well_formed(&svg).is_ok(), "{:?}\n{}", well_formed(&svg), svg);

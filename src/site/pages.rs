@@ -17,7 +17,7 @@ use super::{Audience, BuildError, MARKER, Options, encode, markdown, safe_id, se
 use crate::book::Book;
 use crate::diagnostic::Severity;
 use crate::format::{self, NULL, kpi_name, kpi_value, percent, trim_number};
-use crate::metrics::{Dimension, KpiDef, MonthKpis, StepKind, kpi_def};
+use crate::metrics::{Dimension, KpiDef, MonthKpis, kpi_def};
 use crate::model::{Case, CaseResult, DealStatus, Grade, Language, Repo, YearMonth};
 use crate::personal::{
     find, mask_email, mask_in_markdown, mask_in_place, mask_in_text, mask_phone, replace_found,
@@ -158,6 +158,16 @@ fn list(title: impl Into<String>, list: Vec<Cell>) -> Section {
         ..Section::default()
     }
 }
+/// Where the page's charts go (the `charts` context), so they sit above the
+/// detail tables that follow.
+fn charts_here(title: impl Into<String>) -> Section {
+    Section {
+        kind: "charts",
+        title: title.into(),
+        ..Section::default()
+    }
+}
+
 fn md(title: impl Into<String>, html: String) -> Section {
     Section {
         kind: "markdown",
@@ -833,6 +843,8 @@ impl Site<'_> {
                 ..Section::default()
             });
         }
+        // The charts, above the detail tables.
+        secs.push(charts_here(self.s("charts")));
         secs.push(self.pipeline_table());
         secs.push(self.pipeline_owner_table());
         // Alerts, the longest waiting first: the worst few on the dashboard,
@@ -1379,6 +1391,7 @@ impl Site<'_> {
                 ..Section::default()
             }];
             secs.push(self.table4(k));
+            secs.push(charts_here(self.s("charts")));
             secs.push(self.closed_in(ym));
             let file = self.repo.months.iter().find(|f| f.month == Some(ym));
             if let Some(f) = file {
@@ -1437,7 +1450,7 @@ impl Site<'_> {
                 format!("{} {ym}", self.s("table4")),
                 vec![link(self.s("nav_months"), "@/months/index.html")],
                 secs,
-                super::charts::trends(self.book, ym),
+                super::charts::trends(self.book, &|k| self.s(k), ym),
             )?;
         }
         index_rows.reverse();
@@ -1463,7 +1476,14 @@ impl Site<'_> {
 
     fn stages(&self) -> Result<(), BuildError> {
         let m = &self.book.metrics;
-        let mut secs = vec![self.durations_table(self.s("durations"), &m.durations.overall)];
+        let mut secs = Vec::new();
+        let mut charts = Vec::new();
+        if let Some(f) = &m.funnel_total {
+            // The funnel chart of the table below, above the tables.
+            charts.push(super::charts::funnel(self.book, &|k| self.s(k), f));
+            secs.push(charts_here(String::new()));
+        }
+        secs.push(self.durations_table(self.s("durations"), &m.durations.overall));
         let rows = m
             .durations
             .ongoing
@@ -1490,24 +1510,17 @@ impl Site<'_> {
         ));
         if let Some(f) = &m.funnel_total {
             let pct = |x: Option<f64>| num(x.map_or(NULL.into(), percent));
-            let mut rows = vec![vec![
-                txt(self.s("leads_acquired")),
-                num(f.leads.to_string()),
-                num(NULL),
-                pct((f.leads > 0).then_some(1.0)),
-            ]];
-            for st in &f.steps {
-                let label = match &st.kind {
-                    StepKind::Stage { index, id } => self.stage_name(Some(*index), id),
-                    StepKind::Won => self.s("won"),
-                };
-                rows.push(vec![
-                    txt(label),
-                    num(st.reached.to_string()),
-                    pct(st.conversion),
-                    pct(st.share),
-                ]);
-            }
+            let rows = super::charts::funnel_rows(self.book, &|k| self.s(k), f)
+                .into_iter()
+                .map(|r| {
+                    vec![
+                        txt(r.label),
+                        num(r.reached.to_string()),
+                        pct(r.conversion),
+                        pct(r.share),
+                    ]
+                })
+                .collect();
             secs.push(table(
                 format!("{} {}–{}", self.s("funnel"), f.from, f.to),
                 vec![
@@ -1526,7 +1539,7 @@ impl Site<'_> {
             self.s("nav_stages"),
             vec![],
             secs,
-            vec![],
+            charts,
         )
     }
 
@@ -2037,7 +2050,15 @@ impl Site<'_> {
                     info.push((k.clone(), txt(extra_value(v))));
                 }
                 info.extend(self.last_changed(d.meta.file));
+                // The stage timeline chart, above the stage table it draws.
+                let timeline: Vec<Chart> =
+                    super::charts::deal_timeline(self.book, &|k| self.s(k), di)
+                        .into_iter()
+                        .collect();
                 let mut secs = vec![kv("", info)];
+                if !timeline.is_empty() {
+                    secs.push(charts_here(String::new()));
+                }
                 let rows = dm
                     .history
                     .iter()
@@ -2155,7 +2176,7 @@ impl Site<'_> {
                     title,
                     vec![link(self.s("nav_deals"), "@/deals/index.html")],
                     secs,
-                    vec![],
+                    timeline,
                 )?;
                 Ok(row)
             })
