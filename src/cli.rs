@@ -112,6 +112,15 @@ pub enum Command {
         #[arg(long)]
         reveal_contacts: bool,
     },
+    /// Write a JSON Schema per TOML record kind, for editor completion and checks (docs/schema.md)
+    #[command(
+        after_help = "Examples:\n  salesbook schema                  writes schemas/lead.schema.json, deal.schema.json, …\n  salesbook schema --out .schemas"
+    )]
+    Schema {
+        /// Output folder
+        #[arg(long, value_name = "DIR", default_value = "schemas")]
+        out: PathBuf,
+    },
     /// Write the static review site (validation runs first)
     Build {
         /// Output folder (replaced only when it is a salesbook site, or with --force)
@@ -253,7 +262,7 @@ pub fn main() -> i32 {
     let global = &cli.global;
     let allowed: &[Format] = match cli.command {
         Command::Check { .. } => &[Format::Human, Format::Json, Format::Github, Format::Sarif],
-        Command::Init(_) | Command::New(_) => &[Format::Human],
+        Command::Init(_) | Command::New(_) | Command::Schema { .. } => &[Format::Human],
         Command::Report { .. } => &[Format::Human, Format::Json, Format::Csv],
         Command::Diff { .. } => &[Format::Human, Format::Markdown, Format::Json],
         Command::Export { .. } => &[Format::Json, Format::Csv, Format::Xlsx, Format::Sqlite],
@@ -298,6 +307,7 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Check { audience } => check(global, audience == AudienceArg::Shared),
         Command::Init(ref args) => init(global, args),
+        Command::Schema { ref out } => schema(global, out),
         Command::New(ref args) => new(global, args),
         Command::Report { month } => report(global, month),
         Command::Diff { ref from, ref to } => diff(global, from.as_deref(), to.as_deref()),
@@ -825,6 +835,23 @@ fn init(global: &Global, args: &crate::author::InitArgs) -> i32 {
         }
         Err(e) => {
             eprintln!("error: {e}");
+            EXIT_USAGE
+        }
+    }
+}
+
+fn schema(global: &Global, out: &std::path::Path) -> i32 {
+    match crate::schema::write(out) {
+        Ok(written) => {
+            if !global.quiet {
+                for path in &written {
+                    eprintln!("wrote {}", path.display());
+                }
+            }
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: cannot write schemas to `{}`: {e}", out.display());
             EXIT_USAGE
         }
     }

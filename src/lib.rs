@@ -24,6 +24,7 @@ pub mod model;
 pub mod names;
 pub mod personal;
 pub mod report;
+pub mod schema;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod site;

@@ -57,6 +57,7 @@ fn review_annotations_name_the_repository_path_of_each_mistake() {
     assert_eq!(code, 1);
     let log: serde_json::Value = serde_json::from_str(&sarif).unwrap();
     assert_eq!(log["version"], "2.1.0");
+    assert_valid_sarif(&log);
     let run = &log["runs"][0];
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), diags.len());
@@ -82,4 +83,37 @@ fn review_annotations_name_the_repository_path_of_each_mistake() {
     // other commands refuse the formats.
     let (code, _, err) = salesbook(&data, &["report", "--format", "sarif"]);
     assert_eq!(code, 2, "{err}");
+}
+
+/// The SARIF 2.1.0 schema, vendored (tests/fixtures/sarif/README.md).
+fn sarif_schema() -> jsonschema::Validator {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/sarif/sarif-schema-2.1.0.json");
+    let schema: serde_json::Value = serde_json::from_str(&common::read(&path)).unwrap();
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the SARIF schema compiles")
+}
+
+fn assert_valid_sarif(log: &serde_json::Value) {
+    let v = sarif_schema();
+    let errors: Vec<String> = v
+        .iter_errors(log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+#[test]
+fn the_sarif_log_of_the_sample_validates_and_the_check_fires() {
+    let (code, sarif, _) = salesbook(&sample(), &["check", "--format", "sarif"]);
+    assert_eq!(code, 0);
+    let log: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    assert!(!log["runs"][0]["results"].as_array().unwrap().is_empty());
+    assert_valid_sarif(&log);
+    // The validator is not a formality: a level SARIF does not know fails it.
+    let mut bad = log.clone();
+    bad["runs"][0]["results"][0]["level"] = "fatal".into();
+    assert!(!sarif_schema().is_valid(&bad));
 }

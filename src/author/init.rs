@@ -2,7 +2,8 @@
 //! configuration with the defaults written out, one example record of each kind
 //! (dated around today so that it checks clean; the example month is last
 //! month, so that `new month` starts this one), `.gitignore`, a pre-commit hook
-//! and CI workflows (`--empty`: no example records). The files are the templates in `templates/`.
+//! and CI workflows (`--empty`: no example records), `.taplo.toml` and the record
+//! schemas in `schemas/` for editors. The files are the templates in `templates/`.
 //!
 //! A non-empty folder is refused without `--force`; an existing file is never
 //! overwritten, even with `--force` (it is reported as skipped).
@@ -94,6 +95,7 @@ const TEMPLATES: &[Template] = &[
         true,
     ),
     t(".gitignore", include_str!("templates/gitignore"), false),
+    t(".taplo.toml", include_str!("templates/taplo.toml"), false),
     t("README.md", include_str!("templates/README.md"), false),
     Template {
         path: "hooks/pre-commit",
@@ -196,7 +198,6 @@ pub fn init(dir: &Path, opts: InitOptions, today: NaiveDate) -> Result<InitRepor
     };
     for t in TEMPLATES.iter().filter(|t| !(empty && example(t))) {
         let rel = fill(t.path, today);
-        let path = dir.join(&rel);
         let mut text = if t.render {
             fill(t.text, today)
         } else {
@@ -209,17 +210,33 @@ pub fn init(dir: &Path, opts: InitOptions, today: NaiveDate) -> Result<InitRepor
                 1,
             );
         }
-        if std::fs::symlink_metadata(&path).is_ok() {
-            report.skipped.push(rel);
-            continue;
-        }
-        match create_new(&path, &text, t.executable) {
-            Ok(()) => report.written.push(rel),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => report.skipped.push(rel),
-            Err(e) => return Err(format!("cannot write `{}`: {e}", path.display())),
-        }
+        write_new(dir, rel, &text, t.executable, &mut report)?;
+    }
+    for (name, text) in crate::schema::all() {
+        write_new(dir, format!("schemas/{name}"), &text, false, &mut report)?;
     }
     Ok(report)
+}
+
+/// Writes `dir/rel` unless something is there already (then it is skipped).
+fn write_new(
+    dir: &Path,
+    rel: String,
+    text: &str,
+    executable: bool,
+    report: &mut InitReport,
+) -> Result<(), String> {
+    let path = dir.join(&rel);
+    if std::fs::symlink_metadata(&path).is_ok() {
+        report.skipped.push(rel);
+        return Ok(());
+    }
+    match create_new(&path, text, executable) {
+        Ok(()) => report.written.push(rel),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => report.skipped.push(rel),
+        Err(e) => return Err(format!("cannot write `{}`: {e}", path.display())),
+    }
+    Ok(())
 }
 
 /// Creates `path` with `text`; fails if it exists (never overwrites).

@@ -3,56 +3,24 @@
 use toml::de::DeTable;
 
 use super::fields::{Cx, Table};
+use super::shape;
 use crate::model::*;
-use crate::source::{Sp, Span};
-
-const TEAM: &[&str] = &[
-    "name",
-    "language",
-    "currency",
-    "amount_unit",
-    "amount_unit_label",
-    "timezone",
-    "as_of",
-];
-const SLA: &[&str] = &[
-    "first_contact_hours",
-    "minutes_hours",
-    "nurture_interactions_per_week",
-    "stale_days",
-    "update_hours",
-];
+use crate::source::Sp;
 
 /// Builds the configuration; problems are reported but never drop it, so that
 /// the rest of the repository can still be checked against what is there.
 pub fn parse(cx: &mut Cx, root: &DeTable, meta: Meta) -> Config {
-    let record = Table::new(
-        cx,
-        root,
-        meta.span.clone(),
-        "pipeline.toml",
-        &[
-            "team",
-            "sla",
-            "process",
-            "completion",
-            "owners",
-            "channels",
-            "stages",
-            "grading",
-        ],
-    );
+    let record = Table::new(cx, root, meta.span.clone(), &shape::PIPELINE);
     let mut config = Config {
         meta,
         ..Config::default()
     };
 
     match record.table(cx, "team", true) {
-        Some((t, span)) => config.team = team(cx, t, span, config.team),
+        Some(t) => config.team = team(cx, &t, config.team),
         None => cx.failed = false, // reported; keep checking the rest
     }
-    if let Some((t, span)) = record.table(cx, "sla", false) {
-        let t = Table::new(cx, t, span, "[sla]", SLA);
+    if let Some(t) = record.table(cx, "sla", false) {
         let d = Sla::default();
         let hours = |cx: &mut Cx, key, default| {
             t.number_in(cx, key, false, Some(0.0), None)
@@ -71,23 +39,20 @@ pub fn parse(cx: &mut Cx, root: &DeTable, meta: Meta) -> Config {
         };
     }
 
-    if let Some((t, span)) = record.table(cx, "process", false) {
-        let t = Table::new(cx, t, span, "[process]", &["since"]);
+    if let Some(t) = record.table(cx, "process", false) {
         config.process.since = t.date(cx, "since", false).map(|d| d.value);
     }
 
-    if let Some((t, span)) = record.table(cx, "completion", false) {
-        let t = Table::new(cx, t, span, "[completion]", &["near"]);
-        if let Some(n) = t.number_in(cx, "near", false, Some(0.0), Some(1.0)) {
-            config.completion.near = n.value;
-        }
+    if let Some(t) = record.table(cx, "completion", false)
+        && let Some(n) = t.number_in(cx, "near", false, Some(0.0), Some(1.0))
+    {
+        config.completion.near = n.value;
     }
 
     config.owners = record
         .tables(cx, "owners")
         .into_iter()
-        .filter_map(|(t, span)| {
-            let t = Table::new(cx, t, span, "owner", &["id", "name", "region", "team"]);
+        .filter_map(|t| {
             let id = t.string(cx, "id", true);
             let name = t.string(cx, "name", true);
             let region = t.opt_string(cx, "region");
@@ -112,14 +77,12 @@ pub fn parse(cx: &mut Cx, root: &DeTable, meta: Meta) -> Config {
         .hint = Some("[[owners]]\nid = \"lisi\"\nname = \"李四\"".into());
     }
 
-    if record.tables(cx, "channels").is_empty() {
-        // absent: the defaults stay
-    } else {
-        config.channels = record
-            .tables(cx, "channels")
+    let channel_tables = record.tables(cx, "channels");
+    // absent: the defaults stay
+    if !channel_tables.is_empty() {
+        config.channels = channel_tables
             .into_iter()
-            .filter_map(|(t, span)| {
-                let t = Table::new(cx, t, span, "channel", &["id", "name", "group"]);
+            .filter_map(|t| {
                 let id = t.string(cx, "id", true);
                 let name = t.string(cx, "name", true);
                 let group = t.choice(
@@ -145,22 +108,7 @@ pub fn parse(cx: &mut Cx, root: &DeTable, meta: Meta) -> Config {
     if !stage_tables.is_empty() {
         config.stages = stage_tables
             .into_iter()
-            .filter_map(|(t, span)| {
-                let t = Table::new(
-                    cx,
-                    t,
-                    span,
-                    "stage",
-                    &[
-                        "id",
-                        "name",
-                        "name_en",
-                        "core",
-                        "closing",
-                        "outputs",
-                        "probability",
-                    ],
-                );
+            .filter_map(|t| {
                 let id = t.string(cx, "id", true);
                 let name = t.string(cx, "name", true);
                 let stage = StageDef {
@@ -206,19 +154,7 @@ pub fn parse(cx: &mut Cx, root: &DeTable, meta: Meta) -> Config {
     if !grading.is_empty() {
         config.grading = grading
             .into_iter()
-            .filter_map(|(t, span)| {
-                let t = Table::new(
-                    cx,
-                    t,
-                    span,
-                    "grading rule",
-                    &[
-                        "grade",
-                        "min_annual_revenue",
-                        "budget_confirmed",
-                        "min_match",
-                    ],
-                );
+            .filter_map(|t| {
                 let grade = t.choice(cx, "grade", true, &Grade::ALL, &Grade::VALUES)?;
                 Some(GradingRule {
                     grade: grade.value,
@@ -248,8 +184,7 @@ fn valid_id(cx: &mut Cx, what: &str, id: &Sp<String>) {
     }
 }
 
-fn team(cx: &mut Cx, t: &DeTable, span: Span, defaults: Team) -> Team {
-    let t = Table::new(cx, t, span, "[team]", TEAM);
+fn team(cx: &mut Cx, t: &Table, defaults: Team) -> Team {
     let name = t.req_string(cx, "name");
     let language = t
         .choice(

@@ -12,6 +12,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 use toml::value::{Datetime, Offset};
 
+use super::shape::{Shape, Ty};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Extra, Stamp};
 use crate::source::{FileId, Sp, Span};
@@ -106,51 +107,80 @@ pub fn did_you_mean<'a>(
         .map(|(_, _, c)| format!("did you mean `{c}`?"))
 }
 
-/// One TOML table of a record (the record itself or a nested table).
+/// One TOML table of a record (the record itself or a nested table), read
+/// through the [`Shape`] that declares its fields.
 pub struct Table<'t, 'i> {
     table: &'t DeTable<'i>,
     /// Absolute span of the table: where missing fields are reported.
     pub span: Span,
-    /// What the table is, for messages: "lead", "contact", "stage entry", …
-    what: &'static str,
+    shape: &'static Shape,
 }
 
 impl<'t, 'i> Table<'t, 'i> {
-    /// Wraps a table and reports every key not in `known` (`extra` is always allowed).
-    pub fn new(
-        cx: &mut Cx,
-        table: &'t DeTable<'i>,
-        span: Span,
-        what: &'static str,
-        known: &[&str],
-    ) -> Self {
+    /// Wraps a table and reports every key its shape does not declare.
+    pub fn new(cx: &mut Cx, table: &'t DeTable<'i>, span: Span, shape: &'static Shape) -> Self {
+        let t = Table { table, span, shape };
+        if shape.others.is_some() {
+            return t; // free keys (KPI keys, owner ids), checked later
+        }
+        let known = shape.names();
         let mut unknown: Vec<_> = table
             .iter()
-            .filter(|(k, _)| k.get_ref() != "extra" && !known.contains(&k.get_ref().as_ref()))
+            .filter(|(k, _)| {
+                let k = k.get_ref().as_ref();
+                !(shape.extra && k == "extra") && shape.field(k).is_none()
+            })
             .collect();
         unknown.sort_by_key(|(k, _)| k.span().start);
+        let custom = if shape.extra {
+            "; put custom fields in an [extra] table"
+        } else {
+            ""
+        };
         for (key, _) in unknown {
             let name = key.get_ref();
-            let hint = did_you_mean(name, known.iter().copied()).unwrap_or_else(|| {
-                format!(
-                    "allowed fields: {}; put custom fields in an [extra] table",
-                    known.join(", ")
-                )
-            });
+            let hint = did_you_mean(name, known.iter().copied())
+                .unwrap_or_else(|| format!("allowed fields: {}{custom}", known.join(", ")));
             let span = cx.abs(key.span());
             cx.error(
                 "unknown-field",
                 span,
-                format!("unknown field `{name}` in {what}"),
+                format!("unknown field `{name}` in {}", shape.what),
             )
             .hint = Some(hint);
         }
-        Table { table, span, what }
+        t
     }
 
-    /// Wraps a table whose keys are free (KPI keys, checked later against the KPI list).
-    pub fn free(table: &'t DeTable<'i>, span: Span, what: &'static str) -> Self {
-        Table { table, span, what }
+    /// Checks (in debug builds) that the loader reads `key` as its shape declares
+    /// it, so that the schemas written from the shapes cannot drift from the loader.
+    #[track_caller]
+    fn declared(&self, key: &str, required: Option<bool>, fits: impl Fn(&Ty) -> bool) {
+        if !cfg!(debug_assertions) {
+            return;
+        }
+        let shape = self.shape;
+        let (ty, declared_required) = match (shape.field(key), &shape.others) {
+            (Some(f), _) => {
+                #[cfg(test)]
+                super::shape::record_read(shape, f);
+                (&f.ty, f.required)
+            }
+            (None, Some((_, ty))) => (ty, false),
+            (None, None) => panic!("`{key}` of {} is read but not declared", shape.what),
+        };
+        assert!(
+            fits(ty),
+            "`{key}` of {} is read otherwise than declared ({ty:?})",
+            shape.what
+        );
+        if let Some(required) = required {
+            assert_eq!(
+                required, declared_required,
+                "`{key}` of {}: required-ness differs from its declaration",
+                shape.what
+            );
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<&'t Spanned<DeValue<'i>>> {
@@ -159,7 +189,7 @@ impl<'t, 'i> Table<'t, 'i> {
 
     fn missing(&self, cx: &mut Cx, key: &str) {
         cx.failed = true;
-        let what = self.what;
+        let what = self.shape.what;
         cx.error(
             "missing-field",
             self.span.clone(),
@@ -190,6 +220,11 @@ impl<'t, 'i> Table<'t, 'i> {
     }
 
     pub fn string(&self, cx: &mut Cx, key: &str, required: bool) -> Option<Sp<String>> {
+        self.declared(key, Some(required), |ty| matches!(ty, Ty::String | Ty::Id));
+        self.string_value(cx, key, required)
+    }
+
+    fn string_value(&self, cx: &mut Cx, key: &str, required: bool) -> Option<Sp<String>> {
         let v = self.value(cx, key, required)?;
         match v.get_ref() {
             DeValue::String(s) => Some(Sp::new(s.to_string(), cx.abs(v.span()))),
@@ -213,6 +248,7 @@ impl<'t, 'i> Table<'t, 'i> {
 
     /// An array of strings; absent = empty.
     pub fn strings(&self, cx: &mut Cx, key: &str) -> Vec<String> {
+        self.declared(key, Some(false), |ty| matches!(ty, Ty::Strings));
         let Some(v) = self.get(key) else {
             return Vec::new();
         };
@@ -231,6 +267,7 @@ impl<'t, 'i> Table<'t, 'i> {
     }
 
     pub fn bool(&self, cx: &mut Cx, key: &str) -> Option<bool> {
+        self.declared(key, Some(false), |ty| matches!(ty, Ty::Bool));
         let v = self.get(key)?;
         match v.get_ref() {
             DeValue::Boolean(b) => Some(*b),
@@ -242,7 +279,13 @@ impl<'t, 'i> Table<'t, 'i> {
     }
 
     /// An integer or float; NaN and infinities are out of range.
+    /// (Bounds declared for it are checked by the caller.)
     pub fn number(&self, cx: &mut Cx, key: &str, required: bool) -> Option<Sp<f64>> {
+        self.declared(key, Some(required), |ty| matches!(ty, Ty::Number { .. }));
+        self.number_value(cx, key, required)
+    }
+
+    fn number_value(&self, cx: &mut Cx, key: &str, required: bool) -> Option<Sp<f64>> {
         let v = self.value(cx, key, required)?;
         let span = cx.abs(v.span());
         let n = match v.get_ref() {
@@ -285,7 +328,12 @@ impl<'t, 'i> Table<'t, 'i> {
         min: Option<f64>,
         max: Option<f64>,
     ) -> Option<Sp<f64>> {
-        let n = self.number(cx, key, required)?;
+        self.declared(
+            key,
+            Some(required),
+            |ty| matches!(ty, Ty::Number { min: lo, max: hi } if *lo == min && *hi == max),
+        );
+        let n = self.number_value(cx, key, required)?;
         let below = min.is_some_and(|m| *n < m);
         let above = max.is_some_and(|m| *n > m);
         if below || above {
@@ -319,6 +367,7 @@ impl<'t, 'i> Table<'t, 'i> {
 
     /// A date; a date-time counts by its date in the team's time zone.
     pub fn date(&self, cx: &mut Cx, key: &str, required: bool) -> Option<Sp<NaiveDate>> {
+        self.declared(key, Some(required), |ty| matches!(ty, Ty::Date));
         let v = self.value(cx, key, required)?;
         let span = cx.abs(v.span());
         let parsed = match v.get_ref() {
@@ -338,6 +387,7 @@ impl<'t, 'i> Table<'t, 'i> {
 
     /// A date-time (with or without offset; without one it is in the team's zone).
     pub fn stamp(&self, cx: &mut Cx, key: &str) -> Option<Sp<Stamp>> {
+        self.declared(key, Some(false), |ty| matches!(ty, Ty::DateTime));
         let v = self.get(key)?;
         let parsed = match v.get_ref() {
             DeValue::Datetime(dt) if dt.time.is_some() => to_stamp(dt, cx.tz),
@@ -364,7 +414,12 @@ impl<'t, 'i> Table<'t, 'i> {
         names: &[&str],
         values: &[E],
     ) -> Option<Sp<E>> {
-        let s = self.string(cx, key, required)?;
+        self.declared(
+            key,
+            Some(required),
+            |ty| matches!(ty, Ty::Choice(n) if *n == names),
+        );
+        let s = self.string_value(cx, key, required)?;
         match names.iter().position(|n| *n == s.value) {
             Some(i) => Some(Sp::new(values[i], s.span)),
             None => {
@@ -387,8 +442,19 @@ impl<'t, 'i> Table<'t, 'i> {
         }
     }
 
-    /// A nested table.
-    pub fn table(&self, cx: &mut Cx, key: &str, required: bool) -> Option<(&'t DeTable<'i>, Span)> {
+    /// A nested table, read through the shape declared for it.
+    pub fn table(&self, cx: &mut Cx, key: &str, required: bool) -> Option<Table<'t, 'i>> {
+        self.declared(key, Some(required), |ty| matches!(ty, Ty::Table(_)));
+        let (t, span) = self.table_value(cx, key, required)?;
+        Some(Table::new(cx, t, span, self.nested(key)))
+    }
+
+    fn table_value(
+        &self,
+        cx: &mut Cx,
+        key: &str,
+        required: bool,
+    ) -> Option<(&'t DeTable<'i>, Span)> {
         let v = self.value(cx, key, required)?;
         match v.get_ref() {
             DeValue::Table(t) => Some((t, cx.abs(v.span()))),
@@ -399,8 +465,23 @@ impl<'t, 'i> Table<'t, 'i> {
         }
     }
 
-    /// An array of tables (`[[key]]`); absent = empty.
-    pub fn tables(&self, cx: &mut Cx, key: &str) -> Vec<(&'t DeTable<'i>, Span)> {
+    /// The shape declared for a nested table or array of tables.
+    fn nested(&self, key: &str) -> &'static Shape {
+        let ty = match self.shape.field(key) {
+            Some(f) => Some(f.ty),
+            None => self.shape.others.map(|o| o.1),
+        };
+        match ty {
+            Some(Ty::Table(s) | Ty::Tables(s)) => s,
+            _ => unreachable!("`{key}` of {} is not declared a table", self.shape.what),
+        }
+    }
+
+    /// An array of tables (`[[key]]`), each read through its declared shape;
+    /// absent = empty.
+    pub fn tables(&self, cx: &mut Cx, key: &str) -> Vec<Table<'t, 'i>> {
+        // Required-ness of a list (owners) is checked by the caller.
+        self.declared(key, None, |ty| matches!(ty, Ty::Tables(_)));
         let Some(v) = self.get(key) else {
             return Vec::new();
         };
@@ -408,10 +489,14 @@ impl<'t, 'i> Table<'t, 'i> {
             cx.wrong_type(key, v, "an array of tables");
             return Vec::new();
         };
+        let shape = self.nested(key);
         let mut out = Vec::with_capacity(items.len());
         for item in items.iter() {
             match item.get_ref() {
-                DeValue::Table(t) => out.push((t, cx.abs(item.span()))),
+                DeValue::Table(t) => {
+                    let span = cx.abs(item.span());
+                    out.push(Table::new(cx, t, span, shape));
+                }
                 _ => cx.wrong_type(key, item, "a table"),
             }
         }
@@ -427,7 +512,8 @@ impl<'t, 'i> Table<'t, 'i> {
 
     /// The `[extra]` table, as JSON values for display.
     pub fn extra(&self, cx: &mut Cx) -> Extra {
-        match self.table(cx, "extra", false) {
+        debug_assert!(self.shape.extra, "{} has no [extra]", self.shape.what);
+        match self.table_value(cx, "extra", false) {
             Some((t, _)) => t
                 .iter()
                 .map(|(k, v)| (k.get_ref().to_string(), to_json(v.get_ref())))
@@ -521,5 +607,47 @@ fn to_json(v: &DeValue) -> serde_json::Value {
                 .map(|(k, v)| (k.get_ref().to_string(), to_json(v.get_ref())))
                 .collect(),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::shape;
+    use super::*;
+
+    fn with_lead(read: impl Fn(&mut Cx, &Table)) {
+        let root = DeTable::parse("company = \"A\"\n").unwrap();
+        let mut cx = Cx::new(FileId(0), 0, chrono_tz::Asia::Shanghai);
+        let t = Table::new(&mut cx, root.get_ref(), 0..0, &shape::LEAD);
+        read(&mut cx, &t);
+    }
+
+    #[test]
+    fn a_read_as_declared_passes() {
+        with_lead(|cx, t| assert_eq!(t.req_string(cx, "company"), "A"));
+    }
+
+    #[test]
+    #[should_panic(expected = "read otherwise than declared")]
+    fn reading_a_field_as_another_type_fails() {
+        with_lead(|cx, t| {
+            t.date(cx, "company", true);
+        });
+    }
+
+    #[test]
+    #[should_panic(expected = "required-ness differs")]
+    fn reading_a_required_field_as_optional_fails() {
+        with_lead(|cx, t| {
+            t.opt_string(cx, "company");
+        });
+    }
+
+    #[test]
+    #[should_panic(expected = "is read but not declared")]
+    fn reading_an_undeclared_field_fails() {
+        with_lead(|cx, t| {
+            t.opt_string(cx, "website");
+        });
     }
 }

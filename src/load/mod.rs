@@ -10,6 +10,7 @@ mod frontmatter;
 mod patch;
 mod records;
 mod revision;
+pub mod shape;
 
 pub use fields::{FIRST_DATE, LAST_DATE, did_you_mean, plausible, to_stamp};
 pub use frontmatter::{Split, SplitError, split as split_front_matter};

@@ -6,38 +6,18 @@
 use toml::de::DeTable;
 
 use super::fields::{Cx, Table};
+use super::shape;
 use crate::model::*;
 use crate::personal::{is_valid_email, is_valid_phone};
 use crate::source::{Sp, Span};
 
-const LEAD: &[&str] = &[
-    "source",
-    "acquired",
-    "company",
-    "industry",
-    "contact",
-    "needs",
-    "owner",
-    "assigned",
-    "first_contact",
-    "status",
-    "invalid_reason",
-    "annual_revenue",
-    "budget_confirmed",
-    "match",
-    "grade",
-    "region",
-];
-
 pub fn lead(cx: &mut Cx, root: &DeTable, meta: Meta) -> Option<Lead> {
-    let t = Table::new(cx, root, meta.span.clone(), "lead", LEAD);
+    let t = Table::new(cx, root, meta.span.clone(), &shape::LEAD);
     let source = t.string(cx, "source", true);
     let acquired = t.date(cx, "acquired", true);
     let company = t.req_string(cx, "company");
     let industry = t.req_string(cx, "industry");
-    let contact = t
-        .table(cx, "contact", true)
-        .map(|(c, span)| contact(cx, c, span));
+    let contact = t.table(cx, "contact", true).map(|c| contact(cx, &c));
     let needs = t.strings(cx, "needs");
     let owner = t.string(cx, "owner", true);
     let assigned = t.stamp(cx, "assigned");
@@ -66,17 +46,10 @@ pub fn lead(cx: &mut Cx, root: &DeTable, meta: Meta) -> Option<Lead> {
     (!cx.failed).then_some(lead)
 }
 
-fn contact(cx: &mut Cx, table: &DeTable, span: Span) -> Contact {
-    let t = Table::new(
-        cx,
-        table,
-        span,
-        "contact",
-        &["name", "title", "phone", "email"],
-    );
+fn contact(cx: &mut Cx, t: &Table) -> Contact {
     let name = t.req_string(cx, "name");
     let title = t.req_string(cx, "title");
-    let (phone, email) = phone_and_email(cx, &t);
+    let (phone, email) = phone_and_email(cx, t);
     Contact {
         name,
         title,
@@ -119,24 +92,8 @@ fn phone_and_email(cx: &mut Cx, t: &Table) -> (Option<Sp<String>>, Option<Sp<Str
     (phone, email)
 }
 
-const CUSTOMER: &[&str] = &[
-    "name",
-    "aliases",
-    "industry",
-    "annual_revenue",
-    "employees",
-    "owner",
-    "lead",
-    "priority",
-    "pain_points",
-    "decision_chain",
-    "progress",
-    "decision_makers",
-    "risks",
-];
-
 pub fn customer(cx: &mut Cx, root: &DeTable, meta: Meta, body: &str) -> Option<Customer> {
-    let t = Table::new(cx, root, meta.span.clone(), "customer", CUSTOMER);
+    let t = Table::new(cx, root, meta.span.clone(), &shape::CUSTOMER);
     let name = t.req_string(cx, "name");
     let industry = t.req_string(cx, "industry");
     let annual_revenue = t.amount(cx, "annual_revenue", false).map(|n| n.value);
@@ -145,14 +102,7 @@ pub fn customer(cx: &mut Cx, root: &DeTable, meta: Meta, body: &str) -> Option<C
     let decision_makers = t
         .tables(cx, "decision_makers")
         .into_iter()
-        .filter_map(|(d, span)| {
-            let d = Table::new(
-                cx,
-                d,
-                span,
-                "decision maker",
-                &["name", "title", "role", "concerns", "phone", "email"],
-            );
+        .filter_map(|d| {
             let name = d.string(cx, "name", true);
             let title = d.opt_string(cx, "title").unwrap_or_default();
             let role = d.choice(cx, "role", false, &Role::ALL, &Role::VALUES);
@@ -171,8 +121,7 @@ pub fn customer(cx: &mut Cx, root: &DeTable, meta: Meta, body: &str) -> Option<C
     let risks = t
         .tables(cx, "risks")
         .into_iter()
-        .filter_map(|(r, span)| {
-            let r = Table::new(cx, r, span, "risk", &["kind", "note"]);
+        .filter_map(|r| {
             let kind = r.choice(cx, "kind", true, &RiskKind::ALL, &RiskKind::VALUES);
             let note = r.opt_string(cx, "note").unwrap_or_default();
             Some(Risk {
@@ -204,35 +153,8 @@ pub fn customer(cx: &mut Cx, root: &DeTable, meta: Meta, body: &str) -> Option<C
     (!cx.failed).then_some(customer)
 }
 
-const DEAL: &[&str] = &[
-    "customer",
-    "title",
-    "owner",
-    "lead",
-    "amount",
-    "expected_close",
-    "status",
-    "closed",
-    "lost_reason",
-    "stages",
-    "activities",
-    "payments",
-    "visits",
-];
-
-const STAGE_ENTRY: &[&str] = &[
-    "stage",
-    "entered",
-    "completed",
-    "actions",
-    "outputs",
-    "owner",
-    "presented",
-    "minutes_sent",
-];
-
 pub fn deal(cx: &mut Cx, root: &DeTable, meta: Meta) -> Option<Deal> {
-    let t = Table::new(cx, root, meta.span.clone(), "deal", DEAL);
+    let t = Table::new(cx, root, meta.span.clone(), &shape::DEAL);
     let customer = t.string(cx, "customer", true);
     let title = t.opt_string(cx, "title");
     let owner = t.string(cx, "owner", true);
@@ -248,8 +170,8 @@ pub fn deal(cx: &mut Cx, root: &DeTable, meta: Meta) -> Option<Deal> {
     let stages = t
         .tables(cx, "stages")
         .into_iter()
-        .filter_map(|(s, span)| {
-            let s = Table::new(cx, s, span.clone(), "stage entry", STAGE_ENTRY);
+        .filter_map(|s| {
+            let span = s.span.clone();
             let stage = s.string(cx, "stage", true);
             let entered = s.date(cx, "entered", true);
             Some(StageEntry {
@@ -268,8 +190,7 @@ pub fn deal(cx: &mut Cx, root: &DeTable, meta: Meta) -> Option<Deal> {
     let activities = t
         .tables(cx, "activities")
         .into_iter()
-        .filter_map(|(a, span)| {
-            let a = Table::new(cx, a, span, "activity", &["date", "kind", "note"]);
+        .filter_map(|a| {
             let date = a.date(cx, "date", true);
             let kind = a.choice(cx, "kind", false, &ActivityKind::ALL, &ActivityKind::VALUES);
             let note = a.opt_string(cx, "note");
@@ -283,14 +204,8 @@ pub fn deal(cx: &mut Cx, root: &DeTable, meta: Meta) -> Option<Deal> {
     let payments = t
         .tables(cx, "payments")
         .into_iter()
-        .filter_map(|(p, span)| {
-            let p = Table::new(
-                cx,
-                p,
-                span.clone(),
-                "payment",
-                &["kind", "amount", "due", "received"],
-            );
+        .filter_map(|p| {
+            let span = p.span.clone();
             let kind = p.choice(cx, "kind", true, &PaymentKind::ALL, &PaymentKind::VALUES);
             let amount = p.amount(cx, "amount", true);
             let due = p.date(cx, "due", true);
@@ -307,14 +222,7 @@ pub fn deal(cx: &mut Cx, root: &DeTable, meta: Meta) -> Option<Deal> {
     let visits = t
         .tables(cx, "visits")
         .into_iter()
-        .filter_map(|(v, span)| {
-            let v = Table::new(
-                cx,
-                v,
-                span,
-                "visit",
-                &["date", "satisfaction", "note", "upsell"],
-            );
+        .filter_map(|v| {
             let date = v.date(cx, "date", true);
             Some(Visit {
                 satisfaction: v.percent(cx, "satisfaction"),
@@ -357,15 +265,13 @@ fn keys_of(cx: &Cx, t: &Table) -> Vec<(String, Span)> {
 /// `[targets.owners.<id>]` of a month file: each owner's KPI targets.
 fn owners_targets(cx: &mut Cx, tt: &Table) -> Vec<(Sp<String>, TargetList)> {
     let mut out = Vec::new();
-    let Some((owners, span)) = tt.table(cx, "owners", false) else {
+    let Some(owners) = tt.table(cx, "owners", false) else {
         return out;
     };
-    let owners = Table::free(owners, span, "[targets.owners]");
     for (id, id_span) in keys_of(cx, &owners) {
-        let Some((ot, span)) = owners.table(cx, &id, false) else {
+        let Some(ot) = owners.table(cx, &id, false) else {
             continue;
         };
-        let ot = Table::free(ot, span, "[targets.owners.<id>]");
         let mut targets = Vec::new();
         for (key, span) in keys_of(cx, &ot) {
             if let Some(n) = ot.number(cx, &key, false) {
@@ -378,17 +284,10 @@ fn owners_targets(cx: &mut Cx, tt: &Table) -> Vec<(Sp<String>, TargetList)> {
 }
 
 pub fn month(cx: &mut Cx, root: &DeTable, meta: Meta, body: &str) -> Option<Month> {
-    let t = Table::new(
-        cx,
-        root,
-        meta.span.clone(),
-        "month",
-        &["targets", "analysis", "assert", "plan"],
-    );
+    let t = Table::new(cx, root, meta.span.clone(), &shape::MONTH);
     let mut targets = Vec::new();
     let mut owner_targets = Vec::new();
-    if let Some((tt, span)) = t.table(cx, "targets", false) {
-        let tt = Table::free(tt, span, "[targets]");
+    if let Some(tt) = t.table(cx, "targets", false) {
         for (key, span) in keys_of(cx, &tt) {
             if key == "owners" {
                 owner_targets = owners_targets(cx, &tt);
@@ -398,8 +297,7 @@ pub fn month(cx: &mut Cx, root: &DeTable, meta: Meta, body: &str) -> Option<Mont
         }
     }
     let mut analysis = Vec::new();
-    if let Some((at, span)) = t.table(cx, "analysis", false) {
-        let at = Table::free(at, span, "[analysis]");
+    if let Some(at) = t.table(cx, "analysis", false) {
         for (key, span) in keys_of(cx, &at) {
             if let Some(s) = at.string(cx, &key, false) {
                 analysis.push((Sp::new(key, span), s.value));
@@ -409,14 +307,8 @@ pub fn month(cx: &mut Cx, root: &DeTable, meta: Meta, body: &str) -> Option<Mont
     let asserts = t
         .tables(cx, "assert")
         .into_iter()
-        .filter_map(|(a, span)| {
-            let a = Table::new(
-                cx,
-                a,
-                span.clone(),
-                "assertion",
-                &["kpi", "equals", "tolerance", "min", "max"],
-            );
+        .filter_map(|a| {
+            let span = a.span.clone();
             let kpi = a.string(cx, "kpi", true);
             let equals = a.number(cx, "equals", false).map(|n| n.value);
             let tolerance = a
@@ -444,14 +336,7 @@ pub fn month(cx: &mut Cx, root: &DeTable, meta: Meta, body: &str) -> Option<Mont
     let plan = t
         .tables(cx, "plan")
         .into_iter()
-        .filter_map(|(p, span)| {
-            let p = Table::new(
-                cx,
-                p,
-                span,
-                "plan item",
-                &["area", "action", "owner", "due", "done"],
-            );
+        .filter_map(|p| {
             let area = p.choice(cx, "area", false, &PlanArea::ALL, &PlanArea::VALUES);
             let action = p.string(cx, "action", true);
             Some(PlanItem {
@@ -494,20 +379,6 @@ pub fn month(cx: &mut Cx, root: &DeTable, meta: Meta, body: &str) -> Option<Mont
     (!cx.failed).then_some(month)
 }
 
-const CASE: &[&str] = &[
-    "title",
-    "date",
-    "result",
-    "deal",
-    "industry",
-    "stage",
-    "tags",
-    "lessons",
-    "improvements",
-    "author",
-    "shareable",
-];
-
 pub fn case(
     cx: &mut Cx,
     root: &DeTable,
@@ -515,7 +386,7 @@ pub fn case(
     body: &str,
     body_offset: usize,
 ) -> Option<Case> {
-    let t = Table::new(cx, root, meta.span.clone(), "case review", CASE);
+    let t = Table::new(cx, root, meta.span.clone(), &shape::CASE);
     let title = t.req_string(cx, "title");
     let date = t.date(cx, "date", true);
     let result = t.choice(cx, "result", true, &CaseResult::ALL, &CaseResult::VALUES);
