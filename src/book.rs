@@ -30,7 +30,7 @@ pub struct Book {
     pub timings: Vec<(&'static str, Duration)>,
     /// Entry lags and last changes from git; `None` when the data folder is
     /// not in a git repository (or git is missing, or the clone is shallow).
-    pub git: Option<crate::git::Timeliness>,
+    pub git: Option<crate::metrics::timeliness::Timeliness>,
     /// Notes for stderr that are not diagnostics (e.g. why git was skipped).
     pub notes: Vec<String>,
     /// Where the data was read from.
@@ -104,7 +104,7 @@ impl Book {
         let read_git = || {
             timeliness.then(|| {
                 crate::git::read_to(dir, rev.map(|r| r.oid.as_str()))
-                    .map(|history| crate::git::timeliness(history, &repo, &as_of))
+                    .map(|history| crate::metrics::timeliness::timeliness(history, &repo, &as_of))
             })
         };
         let ((git, git_took), (metrics, metrics_took)) =
@@ -185,7 +185,7 @@ fn checked(
     repo: &Repo,
     index: &Index,
     metrics: &Metrics,
-    git: Option<&crate::git::Timeliness>,
+    git: Option<&crate::metrics::timeliness::Timeliness>,
     loading: &[Diagnostic],
 ) -> Diagnostics {
     let mut diagnostics = Diagnostics(loading.to_vec());
@@ -223,7 +223,7 @@ impl Book {
         let (repo, history) = (&self.repo, self.git.take());
         let ((git, git_took), (metrics, metrics_took)) =
             beside_figures(repo, &self.index, as_of.date, || {
-                history.map(|t| crate::git::timeliness(t.history, repo, &as_of))
+                history.map(|t| crate::metrics::timeliness::timeliness(t.history, repo, &as_of))
             });
         (self.git, self.metrics) = (git, metrics);
         let (diagnostics, check_took) = timed(|| {

@@ -22,6 +22,8 @@ pub mod load;
 pub mod metrics;
 pub mod model;
 pub mod names;
+pub mod normal;
+pub mod output;
 pub mod personal;
 pub mod report;
 pub mod schema;

@@ -1,7 +1,7 @@
 //! Personal data (SPEC §6): what a phone number and an email address look like,
 //! finding them in free text, and masking them for display.
 
-use crate::confidential::normal::Normal;
+use crate::normal::Normal;
 
 /// 6–20 characters of digits, spaces and `+-()`, with at least 6 digits.
 pub fn is_valid_phone(s: &str) -> bool {

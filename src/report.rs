@@ -1,12 +1,26 @@
 //! `salesbook report`: one month's table 4 (销售效果分析汇总表) for the terminal,
 //! as JSON or as CSV.
 
+use serde_json::{Map, Value, json};
 use unicode_width::UnicodeWidthStr;
 
-use crate::export::month_json;
 use crate::format::{NULL, kpi_delta, kpi_name, kpi_value, percent};
 use crate::metrics::MonthKpis;
 use crate::model::{Language, Team};
+
+/// `{"month": "YYYY-MM", "metrics": {"<key>": {actual, target, completion, mom, yoy, analysis}}}`
+pub fn month_json(month: &MonthKpis) -> Value {
+    let metrics: Map<String, Value> = month
+        .iter()
+        .map(|(def, v)| {
+            (
+                def.key.to_string(),
+                serde_json::to_value(v).unwrap_or(Value::Null),
+            )
+        })
+        .collect();
+    json!({ "month": month.month.to_string(), "metrics": metrics })
+}
 
 /// The template's column headers.
 pub fn headers(language: Language) -> [&'static str; 7] {

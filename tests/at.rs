@@ -607,7 +607,7 @@ fn the_sample_reads_the_same_from_a_commit_as_from_disk() {
 #[test]
 fn library_api_resolve_last_commit_before_and_some_kinds() {
     use salesbook::book::{Book, Snapshot};
-    use salesbook::load::Kind;
+    use salesbook::model::Kind;
     let tmp = tempfile::tempdir().unwrap();
     let h = history(tmp.path());
     let tz = chrono_tz::Asia::Shanghai;

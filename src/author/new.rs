@@ -13,7 +13,7 @@ use super::render::{self, CaseText, CustomerText, DealText, LeadText, MonthText}
 use super::resolve;
 use crate::diagnostic::{Severity, render_human};
 use crate::ids;
-use crate::load::Kind;
+use crate::model::Kind;
 use crate::model::{Index, Repo, YearMonth};
 use crate::names;
 
@@ -288,7 +288,7 @@ pub fn run(data: &Path, as_of: Option<NaiveDate>, args: &NewArgs) -> Result<Path
         NewKind::Month(a) => month(&repo, a, date)?,
     };
 
-    if !crate::load::is_valid_id(&draft.id) {
+    if !crate::model::is_valid_id(&draft.id) {
         return Err(NewError::Usage(format!(
             "`{}` is not a valid id: 1–100 letters, digits, `-`, `_` or `.`, not starting with `.`",
             draft.id

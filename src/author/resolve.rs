@@ -66,5 +66,5 @@ pub fn deal(repo: &Repo, input: &str) -> Result<String, String> {
 
 /// " (did you mean `x`?)" when an id is close, else nothing.
 fn hint<'a>(input: &str, ids: impl Iterator<Item = &'a str>) -> String {
-    crate::load::did_you_mean(input, ids).map_or_else(String::new, |h| format!(" ({h})"))
+    crate::diagnostic::did_you_mean(input, ids).map_or_else(String::new, |h| format!(" ({h})"))
 }

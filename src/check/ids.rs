@@ -199,7 +199,7 @@ fn tags(repo: &Repo, out: &mut Diagnostics) {
     for case in &repo.cases {
         for tag in &case.tags {
             // A tag that is no valid id (`a/b`) gets no page at all.
-            if !crate::load::is_valid_id(tag) {
+            if !crate::model::is_valid_id(tag) {
                 continue;
             }
             let Some(why) = not_portable(tag, "tag", &[]) else {

@@ -1,9 +1,10 @@
 //! Per-record rules that need other records or the configuration: references,
 //! required-when fields, month file names and KPI keys.
 
+use crate::diagnostic::did_you_mean;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::{Kind, did_you_mean};
 use crate::metrics::kpi::KPIS;
+use crate::model::Kind;
 use crate::model::*;
 use crate::personal::find_personal_data;
 use crate::source::{FileId, Sp};

@@ -5,9 +5,9 @@
 //! percent-encoding or an escape — is an error: the build would publish it.
 
 use crate::confidential::Confidential;
-use crate::confidential::normal::{Normal, decode};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::Repo;
+use crate::normal::{Normal, decode};
 
 /// Front-matter keys that the shared site does not show as text (ids, dates,
 /// enums): a customer's id in `deal = "…"` is no leak.

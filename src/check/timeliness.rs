@@ -1,10 +1,11 @@
 //! `late-entry`: an event committed to git more than `sla.update_hours` after it
-//! happened (SPEC §1, §2.1). The lags come from [`crate::git::timeliness`].
+//! happened (SPEC §1, §2.1). The lags come from [`crate::metrics::timeliness`].
 //! History from before `[process] since` is not held to it.
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::format::plain as fmt_num;
-use crate::git::{LagStatus, Timeliness, lag_text, local_minute};
+use crate::git::local_minute;
+use crate::metrics::timeliness::{LagStatus, Timeliness, lag_text};
 use crate::model::{Index, Repo};
 use crate::source::FileId;
 

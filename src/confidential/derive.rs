@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use super::normal::normalize;
+use crate::normal::normalize;
 
 /// Legal forms and the like, stripped from the end of a name (longest first).
 pub const LEGAL_SUFFIXES: &[&str] = &[

@@ -7,7 +7,6 @@
 //! shared build's last step scans every byte it wrote for them ([`scan`]).
 
 pub mod derive;
-pub mod normal;
 pub mod scan;
 
 use std::collections::{HashMap, HashSet};
@@ -15,8 +14,8 @@ use std::collections::{HashMap, HashSet};
 use aho_corasick::{AhoCorasick, Input, MatchKind};
 
 use crate::model::{Language, Repo};
+use crate::normal::{Normal, normalize};
 use crate::source::FileId;
-use normal::{Normal, normalize};
 
 /// What a form names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

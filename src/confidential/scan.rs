@@ -9,8 +9,8 @@ use std::path::Path;
 use aho_corasick::AhoCorasick;
 
 use super::Confidential;
-use super::normal::{Normal, decode};
 use crate::model::Repo;
+use crate::normal::{Normal, decode};
 
 /// Phone numbers shorter than this are not looked for in output (too many
 /// figures and dates would contain them); the anonymiser removes every

@@ -167,7 +167,7 @@ proptest! {
         let norm: Vec<String> = c.forms.iter().map(|f| f.norm.clone()).collect();
         // The rule spelled out on the normalised text: at each character the
         // longest form starting there, then on after it.
-        let n = normal::Normal::new(&text);
+        let n = crate::normal::Normal::new(&text);
         let (mut i, mut want) = (0, Vec::new());
         let t = &n.text;
         while i < t.len() {

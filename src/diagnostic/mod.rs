@@ -7,6 +7,23 @@ use serde::Serialize;
 
 use crate::source::{FileId, Sources, Span};
 
+/// "did you mean `source`?" for a misspelt name, if one is close. A candidate that
+/// contains the given name (or is contained in it) wins over mere similarity.
+pub fn did_you_mean<'a>(
+    given: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    candidates
+        .into_iter()
+        .map(|c| {
+            let contains = given.len() >= 3 && (c.contains(given) || given.contains(c));
+            (contains, strsim::jaro_winkler(given, c), c)
+        })
+        .filter(|(contains, score, _)| *contains || *score > 0.8)
+        .max_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(b.2.cmp(a.2)))
+        .map(|(_, _, c)| format!("did you mean `{c}`?"))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {

@@ -7,7 +7,7 @@ mod sqlite;
 use std::path::Path;
 
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::metrics::{Metrics, MonthKpis};
 use crate::model::{Grade, Index, Language, LeadStatus, Repo, Stamp};
@@ -15,25 +15,11 @@ use crate::personal::{mask_in_place, mask_phone};
 use crate::report;
 use crate::source::Sp;
 
-/// `{"month": "YYYY-MM", "metrics": {"<key>": {actual, target, completion, mom, yoy, analysis}}}`
-pub fn month_json(month: &MonthKpis) -> Value {
-    let metrics: Map<String, Value> = month
-        .iter()
-        .map(|(def, v)| {
-            (
-                def.key.to_string(),
-                serde_json::to_value(v).unwrap_or(Value::Null),
-            )
-        })
-        .collect();
-    json!({ "month": month.month.to_string(), "metrics": metrics })
-}
-
 /// `kpis.json`; the analyses' phone numbers and email addresses masked unless
 /// `reveal_contacts`.
 pub fn kpis_json(repo: &Repo, metrics: &Metrics, reveal_contacts: bool) -> Value {
     let month = |m: &MonthKpis| {
-        let mut v = month_json(m);
+        let mut v = report::month_json(m);
         if !reveal_contacts && let Some(Value::Object(kpis)) = v.get_mut("metrics") {
             for kpi in kpis.values_mut() {
                 if let Some(Value::String(a)) = kpi.get_mut("analysis") {
@@ -623,7 +609,7 @@ pub fn names(format: ExportFormat) -> Vec<String> {
 }
 
 /// `salesbook export`: [`write`] behind the output guard and lock
-/// (`crate::site::output`): never into the data folder, a parent of it, `/` or
+/// (`crate::output`): never into the data folder, a parent of it, `/` or
 /// home; one export per folder at a time; the `.tmp` files a killed export left
 /// are removed first.
 #[allow(clippy::too_many_arguments)]
@@ -637,7 +623,7 @@ pub fn write_to(
     reveal_contacts: bool,
     commit: Option<&str>,
 ) -> Result<Vec<String>, ExportError> {
-    use crate::site::output;
+    use crate::output;
     output::guard(dir, data_dir).map_err(ExportError::Refused)?;
     let _lock = output::Lock::acquire(dir, "export").map_err(ExportError::Locked)?;
     let io = |e: std::io::Error| ExportError::Io(dir.to_path_buf(), e);
@@ -660,7 +646,7 @@ pub fn write_to(
 /// Why `export` wrote nothing (all exit 2).
 #[derive(Debug)]
 pub enum ExportError {
-    /// The output is the data folder, holds it, is `/` or home… (`crate::site::output::guard`).
+    /// The output is the data folder, holds it, is `/` or home… (`crate::output::guard`).
     Refused(String),
     /// Another build or export holds the output's lock.
     Locked(String),

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::load::Kind;
+use crate::model::Kind;
 use crate::model::{DealStatus, Repo};
 use crate::names::NameIndex;
 

@@ -23,7 +23,7 @@ use chrono::NaiveDate;
 use toml_edit::DocumentMut;
 
 use crate::book::Book;
-use crate::load::Kind;
+use crate::model::Kind;
 use edit::{Effect, Mode, Op};
 use records::Planned;
 

@@ -12,8 +12,9 @@ use super::columns::{Layout, MapFile};
 use super::sheet::Sheet;
 use super::{Change, Outcome, RowError, Summary};
 use crate::ids::Numbering;
-use crate::load::{CONFIG_FILE, is_valid_id};
+use crate::load::CONFIG_FILE;
 use crate::model::Config;
+use crate::model::is_valid_id;
 
 /// One new `[[owners]]` entry and the row it comes from.
 struct NewOwner {

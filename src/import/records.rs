@@ -13,8 +13,8 @@ use super::sheet::{Cell, Row, Sheet};
 use super::values;
 use super::{RowError, Table};
 use crate::ids::Numbering;
-use crate::load::{Kind, is_valid_id};
 use crate::model::{Config, Repo};
+use crate::model::{Kind, is_valid_id};
 use crate::names::{self, Named};
 
 /// One record file the import writes into.

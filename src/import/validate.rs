@@ -12,7 +12,7 @@ use super::RowError;
 use super::columns::Layout;
 use crate::book::Book;
 use crate::diagnostic::Severity;
-use crate::load::Kind;
+use crate::model::Kind;
 
 /// A record file as the import would write it.
 pub struct Staged<'a> {

@@ -173,7 +173,7 @@ pub fn parse(cx: &mut Cx, root: &DeTable, meta: Meta) -> Config {
 /// Owner, channel and stage ids follow the record id rule: owner ids become
 /// page paths (`owners/<id>/`) and all of them appear in links and file names.
 fn valid_id(cx: &mut Cx, what: &str, id: &Sp<String>) {
-    if !super::is_valid_id(&id.value) {
+    if !is_valid_id(&id.value) {
         cx.error(
             "invalid-id",
             id.span.clone(),

@@ -12,8 +12,8 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 use toml::value::{Datetime, Offset};
 
-use super::shape::{Shape, Ty};
-use crate::diagnostic::Diagnostic;
+use super::shape::{MAX_AMOUNT, Shape, Ty};
+use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::model::{Extra, Stamp};
 use crate::source::{FileId, Sp, Span};
 
@@ -88,23 +88,6 @@ pub fn type_name(v: &DeValue) -> &'static str {
         DeValue::Array(_) => "an array",
         DeValue::Table(_) => "a table",
     }
-}
-
-/// "did you mean `source`?" for a misspelt name, if one is close. A candidate that
-/// contains the given name (or is contained in it) wins over mere similarity.
-pub fn did_you_mean<'a>(
-    given: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
-    candidates
-        .into_iter()
-        .map(|c| {
-            let contains = given.len() >= 3 && (c.contains(given) || given.contains(c));
-            (contains, strsim::jaro_winkler(given, c), c)
-        })
-        .filter(|(contains, score, _)| *contains || *score > 0.8)
-        .max_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(b.2.cmp(a.2)))
-        .map(|(_, _, c)| format!("did you mean `{c}`?"))
 }
 
 /// One TOML table of a record (the record itself or a nested table), read
@@ -522,11 +505,6 @@ impl<'t, 'i> Table<'t, 'i> {
         }
     }
 }
-
-/// The largest amount (yuan): 10^15 is far beyond any deal, keeps whole yuan
-/// exact in an f64 and lets millions of them add up without overflowing to
-/// infinity (1e308 was accepted and a page showed a 300-digit number).
-pub const MAX_AMOUNT: f64 = 1e15;
 
 /// The dates salesbook accepts (SPEC's TOML allows 0000-01-01 to 9999-12-31).
 /// The figures run month by month from the earliest event to the as-of date,

@@ -5,7 +5,6 @@
 //! read is checked against the declared type, and `salesbook schema` writes
 //! these same shapes as JSON Schemas for editors.
 
-use super::fields::MAX_AMOUNT;
 use crate::model::*;
 
 /// What a field's value is.
@@ -143,6 +142,11 @@ const fn free(
         extra: false,
     }
 }
+
+/// The largest amount (yuan): 10^15 is far beyond any deal, keeps whole yuan
+/// exact in an f64 and lets millions of them add up without overflowing to
+/// infinity (1e308 was accepted and a page showed a 300-digit number).
+pub const MAX_AMOUNT: f64 = 1e15;
 
 /// An amount in yuan.
 pub const AMOUNT: Ty = Ty::Number {

@@ -2,10 +2,10 @@
 //! as-of day in the team's time zone, and anything dated after it has not
 //! happened yet.
 
-use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
-use crate::model::{Deal, DealStatus, Lead, Payment, StageEntry, Stamp, YearMonth};
+use crate::model::{Deal, DealStatus, Lead, Payment, StageEntry, Stamp, YearMonth, end_of_day};
 
 /// The report date and the instant it ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,16 +18,10 @@ pub struct AsOf {
 
 impl AsOf {
     pub fn new(date: NaiveDate, tz: Tz) -> Self {
-        let next = date.checked_add_days(Days::new(1)).unwrap_or(date);
-        let midnight = next.and_hms_opt(0, 0, 0).unwrap_or_default();
-        let end = match tz.from_local_datetime(&midnight) {
-            chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
-                t.with_timezone(&Utc)
-            }
-            // Midnight falls in a DST gap: the day ends when the gap starts.
-            chrono::LocalResult::None => tz.from_utc_datetime(&midnight).with_timezone(&Utc),
-        };
-        AsOf { date, end }
+        AsOf {
+            date,
+            end: end_of_day(date, tz),
+        }
     }
 
     pub fn month(&self) -> YearMonth {

@@ -60,6 +60,7 @@ pub mod history;
 pub mod kpi;
 pub mod pipeline;
 pub mod sla;
+pub mod timeliness;
 
 #[cfg(test)]
 mod tests;

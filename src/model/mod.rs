@@ -7,6 +7,7 @@ mod case;
 mod config;
 mod customer;
 mod deal;
+mod kind;
 mod lead;
 mod month;
 mod time;
@@ -15,6 +16,7 @@ pub use case::*;
 pub use config::*;
 pub use customer::*;
 pub use deal::*;
+pub use kind::*;
 pub use lead::*;
 pub use month::*;
 pub use time::*;
@@ -47,7 +49,7 @@ pub struct Repo {
     pub months: Vec<Month>,
     pub cases: Vec<Case>,
     /// Records whose file exists but could not be parsed: their ids still exist.
-    pub unparsed: std::collections::HashSet<(crate::load::Kind, String)>,
+    pub unparsed: std::collections::HashSet<(Kind, String)>,
 }
 
 /// Lookups by id, built once after loading.

@@ -2,12 +2,12 @@
 //! `Metrics` with the figures already computed there (src/chart.rs draws them).
 //! Every word a chart shows comes from the theme's strings.
 
-use super::pages::Chart;
 use crate::book::Book;
 use crate::chart::{self, Span, Words};
 use crate::format::{self, kpi_name, kpi_value};
 use crate::metrics::{Dimension, Funnel, StepKind, Unit, kpi_def};
 use crate::model::YearMonth;
+use serde::Serialize;
 
 /// The UI strings of the build (`Site::s`).
 pub type Strings<'a> = &'a dyn Fn(&str) -> String;
@@ -94,6 +94,13 @@ pub struct FunnelRow {
 }
 
 /// The funnel's rows: the one definition of the table and the charts.
+/// A chart for the dashboard and month pages (its SVG from the chart module).
+#[derive(Serialize, Clone, Hash)]
+pub struct Chart {
+    pub title: String,
+    pub svg: String,
+}
+
 pub fn funnel_rows(book: &Book, s: Strings, f: &Funnel) -> Vec<FunnelRow> {
     let config = book.repo.config();
     let mut rows = vec![FunnelRow {

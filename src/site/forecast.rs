@@ -11,8 +11,8 @@ use chrono::{Duration, TimeZone};
 use rayon::prelude::*;
 
 use crate::book::{Book, Snapshot};
-use crate::load::Kind;
 use crate::metrics::forecast::{self, MonthForecast};
+use crate::model::Kind;
 use crate::model::{Index, Repo, YearMonth};
 
 /// What each month's start commit forecast (Σ amount × probability by

@@ -11,7 +11,7 @@ mod anon;
 mod charts;
 mod forecast;
 pub mod markdown;
-pub mod output;
+use crate::output;
 mod pages;
 mod search;
 pub mod theme;
@@ -105,7 +105,7 @@ fn io_err(what: &str, p: &Path, e: std::io::Error) -> BuildError {
 /// (and errors stop the build); this re-checks with the same rule, which admits
 /// no separator, no control character and no leading `.` (so never `..`).
 pub fn safe_id(id: &str) -> bool {
-    crate::load::is_valid_id(id)
+    crate::model::is_valid_id(id)
 }
 
 /// Percent-encodes a path segment for a URL (UTF-8 bytes outside `[A-Za-z0-9._-]`).
@@ -165,7 +165,7 @@ pub fn build_with(
         let ours = out.join(MARKER).is_file();
         if !empty && !ours {
             // A repository or a home folder is never replaced, --force or not.
-            if let Some(entry) = output::precious(out) {
+            if let Some(entry) = output::precious(out, MARKER) {
                 return Err(BuildError::Refused(format!(
                     "refusing to replace {}: it is not a salesbook site and holds {entry} \
                      (a repository or a home folder?); choose another --out \

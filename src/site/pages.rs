@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::affected::Affected;
 use super::anon::Anon;
+use super::charts::Chart;
 use super::forecast::Committed;
 use super::theme::Theme;
 use super::{Audience, BuildError, MARKER, Options, encode, markdown, safe_id, search};
@@ -175,13 +176,6 @@ fn md(title: impl Into<String>, html: String) -> Section {
         html,
         ..Section::default()
     }
-}
-
-/// A chart for the dashboard and month pages (filled by the chart module).
-#[derive(Serialize, Clone, Hash)]
-pub struct Chart {
-    pub title: String,
-    pub svg: String,
 }
 
 #[derive(Serialize, Hash)]

@@ -106,7 +106,7 @@ fn refusal(out: &Path, data: &Path, homes: &[PathBuf]) -> Option<String> {
         && let Some(Component::Normal(first)) = rel.components().next()
     {
         let first = first.to_string_lossy();
-        let record_folder = crate::load::Kind::ALL.iter().any(|k| k.folder() == first);
+        let record_folder = crate::model::Kind::ALL.iter().any(|k| k.folder() == first);
         if record_folder || first == "templates" || first.starts_with('.') {
             return Some(format!(
                 "it is inside {first}/ of the data folder {} (generated files do not belong \
@@ -135,13 +135,14 @@ fn refusal(out: &Path, data: &Path, homes: &[PathBuf]) -> Option<String> {
 
 /// A folder that is not a salesbook site but holds a `.git` or other hidden
 /// entries (a repository, a home folder, a project): never replaced, even with
-/// `--force`. Returns the first such entry.
-pub fn precious(out: &Path) -> Option<String> {
+/// `--force`. Returns the first such entry; `marker` is the writer's own
+/// hidden marker file, which does not count.
+pub fn precious(out: &Path, marker: &str) -> Option<String> {
     let entries = std::fs::read_dir(out).ok()?;
     entries
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .find(|n| n.starts_with('.') && n != super::MARKER)
+        .find(|n| n.starts_with('.') && n != marker)
 }
 
 /// Refuses an output folder that replacing or filling would harm: the data
@@ -417,12 +418,13 @@ mod tests {
     #[test]
     fn a_folder_with_hidden_entries_is_precious() {
         let tmp = tempfile::tempdir().unwrap();
-        assert_eq!(precious(tmp.path()), None);
+        let marker = ".salesbook-site";
+        assert_eq!(precious(tmp.path(), marker), None);
         std::fs::write(tmp.path().join("index.html"), "x").unwrap();
-        std::fs::write(tmp.path().join(crate::site::MARKER), "x").unwrap();
-        assert_eq!(precious(tmp.path()), None);
+        std::fs::write(tmp.path().join(marker), "x").unwrap();
+        assert_eq!(precious(tmp.path(), marker), None);
         std::fs::write(tmp.path().join(".bashrc"), "x").unwrap();
-        assert_eq!(precious(tmp.path()), Some(".bashrc".into()));
+        assert_eq!(precious(tmp.path(), marker), Some(".bashrc".into()));
     }
 
     #[cfg(unix)]
