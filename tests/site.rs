@@ -117,8 +117,12 @@ fn check_no_active_content(site: &Path) {
             continue;
         }
         let mut html = read(&f).to_lowercase();
-        // The theme's own external scripts (case search) are the only scripts.
-        for js in ["cases/search-index.js", "static/search.js"] {
+        // The theme's own external scripts (case search, tables) are the only scripts.
+        for js in [
+            "cases/search-index.js",
+            "static/search.js",
+            "static/table.js",
+        ] {
             let pat = format!("{js}\" defer></script>");
             while let Some(end) = html.find(&pat) {
                 let start = html[..end].rfind("<script src=\"").unwrap();
