@@ -12,6 +12,19 @@
 //! opened in an `<iframe>` of that width, whose console lines come out the same.
 
 mod common;
+// The synthetic corpus generator of examples/synth.rs, for the page sizes at volume.
+#[allow(dead_code)]
+#[path = "../examples/synth/render.rs"]
+mod render;
+#[allow(dead_code)]
+#[path = "../examples/synth/rng.rs"]
+mod rng;
+#[allow(dead_code)]
+#[path = "../examples/synth/sim.rs"]
+mod sim;
+#[allow(dead_code)]
+#[path = "../examples/synth/vocab.rs"]
+mod vocab;
 
 use std::collections::HashMap;
 use std::io::Read as _;
@@ -909,4 +922,56 @@ fn a_month_report_prints_on_a4_with_table_4_on_the_first_page() {
         "the as-of line is printed"
     );
     eprintln!("{} A4 pages; page 1: {first}", pages.len());
+}
+
+// ---- Volume -----------------------------------------------------------------
+
+/// A corpus the size of the Maven CRM export (8,300 deals), from the synth
+/// example's generator.
+static MAVEN: sim::Scale = sim::Scale {
+    name: "maven",
+    owners: 35,
+    leads: 20_000,
+    customers: 4_000,
+    deals: 8_300,
+    cases: 500,
+    months: 24,
+    by_year: true,
+};
+
+/// At the Maven export's volume no page is over 2 MB and the dashboard is under
+/// 300 KB, sort values and all: long lists are in pages of 500 rows, the
+/// dashboard's alerts show their worst 20 (tests/site.rs checks which).
+#[test]
+fn pages_stay_small_at_the_maven_volume() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let world = sim::generate(&MAVEN, 20_251_231);
+    render::write_all(&world, &mut render::Out::new(&data)).unwrap();
+    assert_eq!(world.deals.len(), 8_300);
+    let out = tmp.path().join("site");
+    common::build_site(&data, &out, &[]);
+    let mut sizes: Vec<(u64, String)> = common::files(&out)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .map(|p| {
+            let rel = p.strip_prefix(&out).unwrap().display().to_string();
+            (std::fs::metadata(&p).unwrap().len(), rel)
+        })
+        .collect();
+    assert!(sizes.len() > 10_000, "{} pages", sizes.len());
+    sizes.sort();
+    let (largest, name) = sizes.last().unwrap();
+    assert!(*largest <= 2_000_000, "{name} is {largest} bytes");
+    let dashboard = std::fs::metadata(out.join("index.html")).unwrap().len();
+    assert!(dashboard < 300_000, "the dashboard is {dashboard} bytes");
+    // The long lists are there, with their sort values.
+    let deals = common::read(&out.join("deals/index.html"));
+    assert!(deals.matches("<tr>").count() > 400);
+    assert!(deals.contains(" data-sort=\""));
+    eprintln!(
+        "{} pages; largest {name} {largest} bytes; dashboard {dashboard} bytes",
+        sizes.len()
+    );
 }
