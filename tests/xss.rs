@@ -13,7 +13,11 @@ use common::xss::{Corpus, XssSites, files, read, xss_sites};
 use scraper::{Html, Node};
 
 /// The theme's own scripts, by path relative to the site root.
-const THEME_SCRIPTS: [&str; 2] = ["static/search.js", "cases/search-index.js"];
+const THEME_SCRIPTS: [&str; 3] = [
+    "static/search.js",
+    "static/table.js",
+    "cases/search-index.js",
+];
 /// `salesbook serve`'s live-reload script, added to every page it serves.
 const SERVE_SCRIPT: &str = "/__salesbook/livereload.js";
 

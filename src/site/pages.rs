@@ -31,6 +31,9 @@ pub struct Cell {
     h: String,
     c: String,
     id: String,
+    /// A figure's value for sorting (`data-sort`, static/table.js): the number
+    /// its text shows, without unit or sign words; "—" when it shows none.
+    s: String,
 }
 
 fn txt(t: impl Into<String>) -> Cell {
@@ -40,11 +43,31 @@ fn txt(t: impl Into<String>) -> Cell {
     }
 }
 fn num(t: impl Into<String>) -> Cell {
+    let t = t.into();
     Cell {
-        t: t.into(),
+        s: sort_key(&t),
+        t,
         c: "num".into(),
         ..Cell::default()
     }
+}
+
+/// The number a figure's text shows, for sorting: "+12.5" → "12.5", "85.7%" →
+/// "85.7", "-2个百分点" / "-2 pp" → "-2", "1,234" → "1234"; "—" (or no number)
+/// when it shows none, which sorts last.
+fn sort_key(t: &str) -> String {
+    let t = t.trim();
+    let t = t.strip_prefix('+').unwrap_or(t);
+    let end = t
+        .char_indices()
+        .find(|&(i, c)| !(c.is_ascii_digit() || c == '.' || c == ',' || (i == 0 && c == '-')))
+        .map_or(t.len(), |(i, _)| i);
+    t[..end]
+        .replace(',', "")
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
+        .map_or_else(|| NULL.to_string(), |x| format!("{x}"))
 }
 fn link(t: impl Into<String>, h: impl Into<String>) -> Cell {
     Cell {
@@ -2937,5 +2960,28 @@ mod feed_tests {
             super::xml_chars("a\u{1}b\tc\u{1b}[31m\u{FFFE}\u{2028}<d>"),
             "ab\tc[31m\u{2028}<d>"
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sort_key;
+
+    #[test]
+    fn sort_keys_are_the_numbers_the_figures_show() {
+        for (text, key) in [
+            ("45", "45"),
+            ("+12.5", "12.5"),
+            ("85.7%", "85.7"),
+            ("-2个百分点", "-2"),
+            ("-4.5 pp", "-4.5"),
+            ("1,234", "1234"),
+            ("0", "0"),
+            ("—", "—"),
+            ("", "—"),
+            ("-", "—"),
+        ] {
+            assert_eq!(sort_key(text), key, "{text:?}");
+        }
     }
 }

@@ -105,6 +105,10 @@ pub const STATIC: &[(&str, &[u8])] = &[
         "search.js",
         include_bytes!("../../themes/default/static/search.js"),
     ),
+    (
+        "table.js",
+        include_bytes!("../../themes/default/static/table.js"),
+    ),
 ];
 
 pub const STRINGS_ZH: &str = include_str!("../../themes/default/strings/zh.toml");

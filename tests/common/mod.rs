@@ -34,6 +34,20 @@ pub fn files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// A page without the `data-sort` values of its figures (static/table.js), for
+/// tests that compare cells as written.
+pub fn without_sort_keys(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find(" data-sort=\"") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 12..];
+        rest = &after[after.find('"').map_or(after.len(), |e| e + 1)..];
+    }
+    out.push_str(rest);
+    out
+}
+
 pub fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
