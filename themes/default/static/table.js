@@ -34,7 +34,9 @@
     if (!cell) return { num: true, v: NaN };
     var s = cell.getAttribute('data-sort');
     if (s !== null) return { num: true, v: parseFloat(s) };
-    return { num: false, v: cell.textContent.trim() };
+    var t = cell.textContent.trim();
+    // "—" is the site's "no value", in text columns too.
+    return { num: false, v: t === '\u2014' ? '' : t };
   }
 
   function compare(a, b) {
