@@ -31,9 +31,13 @@
   });
 
   function key(cell) {
-    if (!cell) return { num: true, v: NaN };
+    if (!cell) return { num: true, v: null };
     var s = cell.getAttribute('data-sort');
-    if (s !== null) return { num: true, v: parseFloat(s) };
+    if (s !== null) {
+      var n = parseFloat(s);
+      // A value that is no number ("—") sorts last: null.
+      return { num: true, v: Number.isFinite(n) ? n : null };
+    }
     var t = cell.textContent.trim();
     // "—" is the site's "no value", in text columns too.
     return { num: false, v: t === '\u2014' ? '' : t };
@@ -41,8 +45,8 @@
 
   function compare(a, b) {
     if (a.num && b.num) {
-      var an = isNaN(a.v);
-      var bn = isNaN(b.v);
+      var an = a.v === null;
+      var bn = b.v === null;
       if (an || bn) return an === bn ? 0 : an ? 1 : -1;
       return a.v - b.v;
     }
@@ -51,7 +55,7 @@
   }
 
   function missing(k) {
-    return k.num ? isNaN(k.v) : k.v === '';
+    return k.num ? k.v === null : k.v === '';
   }
 
   function sortBy(table, col, th) {
